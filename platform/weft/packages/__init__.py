@@ -1,0 +1,1 @@
+"""Reading deployable content: files, folders, modules and ``.weftpkg`` archives."""

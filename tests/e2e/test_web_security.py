@@ -1,0 +1,97 @@
+"""Every page and action of the web UI checks who asks: a matrix of routes and roles; and
+what users or analysts type is escaped wherever it is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.web import signed_in, task_ids
+
+ROLES = ("anonymous", "eve", "pam", "max", "root")
+DENIED = (403, 404)
+
+
+@pytest.fixture
+def world(app, weft, project):
+    weft.deploy(project / "plugins" / "lab")
+    weft.add_group("admin")
+    weft.add_user("pam", groups=["purchaser"])
+    weft.add_user("max", groups=["purchase_manager"])
+    weft.add_user("eve")
+    weft.add_user("root", groups=["admin"])
+    supplier = weft.records.create("supplier", {"name": "Acme"})
+    pam = signed_in(app, "pam")
+    pam.post("/start/lab_purchase")
+    [request_task] = task_ids(pam.get("/inbox?view=group").text)
+    pam.post(f"/tasks/{request_task}/claim")
+    pam.post(f"/tasks/{request_task}/complete", data={"supplier": str(supplier["id"])})
+    [approve] = task_ids(signed_in(app, "max").get("/inbox?view=group").text)
+    order = weft.records.search("purchase_order").records[0]
+    instance = weft.tasks(user=None)[0].instance_id
+    return {"task": approve, "instance": instance, "order": order["id"], "supplier": supplier["id"]}
+
+
+# (method, url, roles allowed); {task}, {instance}, {order}, {supplier} are filled in
+MATRIX = [
+    ("get", "/tasks/{task}", {"max", "root"}),
+    ("get", "/instances/{instance}", {"pam", "max", "root"}),
+    ("get", "/instances/{instance}/diagram.bpmn", {"pam", "max", "root"}),
+    ("get", "/records/purchase_order", {"pam", "max", "root"}),
+    ("get", "/records/purchase_order/{order}", {"pam", "max", "root"}),
+    ("get", "/records/purchase_order/{order}/edit", {"pam", "max", "root"}),
+    ("get", "/records/supplier/new", {"max", "root"}),
+    ("get", "/lookup/supplier?q=A", {"pam", "max", "root"}),
+    ("get", "/admin/users", {"root"}),
+    ("post", "/tasks/{task}/claim", {"max", "root"}),
+    ("post", "/tasks/{task}/comments", {"max", "root"}),
+    ("post", "/tasks/{task}/conditions", {"max", "root"}),
+    ("post", "/instances/{instance}/comments", {"pam", "max", "root"}),
+    ("post", "/records/supplier/{supplier}/delete", {"max", "root"}),
+    ("post", "/admin/groups", {"root"}),
+]
+
+
+@pytest.mark.parametrize("method, url, allowed", MATRIX, ids=[f"{m} {u}" for m, u, _a in MATRIX])
+def test_routes_refuse_whoever_may_not(app, world, method, url, allowed):
+    target = url.format(**world)
+    data = {"text": "hello", "name": "qa", "version": "1"}
+    for role in ROLES:
+        browser = signed_in(app, None if role == "anonymous" else role)
+        response = browser.get(target) if method == "get" else browser.post(target, data=data)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (role, target)
+        elif role in allowed:
+            assert response.status_code in (200, 302), (role, target, response.status_code)
+        else:
+            assert response.status_code in DENIED, (role, target, response.status_code)
+
+
+def test_script_in_values_labels_and_comments_is_escaped(app, weft, project):
+    from tests.support.modules import edit_yaml, entity_file
+
+    edit_yaml(entity_file(project, "supplier"), lambda d: d.update(
+        {"label": {"en": "<script>alert('label')</script>"}}))
+    edit_yaml(entity_file(project, "supplier"), lambda d: d["fields"]["name"].update(
+        {"label": {"en": "<img src=x onerror=alert(1)>"}}))
+    weft.deploy(project / "plugins" / "lab")
+    weft.add_user("max", groups=["purchase_manager"])
+    supplier = weft.records.create("supplier", {"name": "<script>alert('value')</script>",
+                                                "notes": "<b onclick=alert(1)>x</b>"})
+    max_ = signed_in(app, "max")
+    pages = [max_.get("/records").text, max_.get("/records/supplier").text,
+             max_.get(f"/records/supplier/{supplier['id']}").text,
+             max_.get(f"/records/supplier/{supplier['id']}/edit").text,
+             max_.get("/lookup/supplier?q=script").text]
+    for html in pages:
+        assert "<script>alert(" not in html and "<img src=x" not in html and "<b onclick" not in html
+    assert "&lt;script&gt;alert(&#39;value&#39;)&lt;/script&gt;" in pages[2]
+    assert "&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;" in pages[0]
+
+
+def test_pages_carry_security_headers(app, weft):
+    weft.add_user("eve")
+    response = signed_in(app, "eve").get("/inbox")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "HttpOnly" in response.headers.get("Set-Cookie", "HttpOnly")
