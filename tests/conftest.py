@@ -55,7 +55,8 @@ def database_template(tmp_path_factory, worker_id):
         schema.upgrade(database)
         database.dispose()
         return path
-    name = f"weft_test_{worker_id}".replace("-", "_")
+    prefix = os.environ.get("WEFT_TEST_POSTGRES_PREFIX", "weft_test")     # lets two checkouts test side by side
+    name = f"{prefix}_{worker_id}".replace("-", "_")
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
