@@ -56,7 +56,7 @@ def test_a_fair_lead_becomes_a_won_and_handed_off_deal(server, browser, demo):
     expect(sara.locator(".flash")).to_contain_text("Task completed")
 
     # the conversion opened a deal; the quote asks 20 % off, above what a rep may give
-    open_task(sara, server, "Prepare quote", "Holm")
+    open_task(sara, server, "Prepare quote", "Holm Reederei")
     sara.fill("input[name=valid_until]", "2026-02-15")
     sara.click("[data-add-row-to=lines]")
     sara.fill("tr.row .lookup-text", "P-300")
