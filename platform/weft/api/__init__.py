@@ -12,10 +12,11 @@ from .entities import entities
 from .errors import register_error_handlers
 from .events import events
 from .process_instances import instances
+from .reports import reports
 from .schemas import ApiErrorSchema
 from .tasks import tasks
 
-BLUEPRINTS = (deployments, definitions, modules, instances, tasks, events, entities)
+BLUEPRINTS = (deployments, definitions, modules, instances, tasks, events, entities, reports)
 
 
 class WeftApi(Api):

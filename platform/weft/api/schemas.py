@@ -229,3 +229,26 @@ class IncidentSchema(ma.Schema):
     created_at = fields.AwareDateTime()
     resolved_at = fields.AwareDateTime(allow_none=True)
     resolved_by = fields.String(allow_none=True)
+
+
+class ReportOut(ma.Schema):
+    key = fields.String(metadata={"description": "module/name"})
+    module = fields.String()
+    name = fields.String()
+    title = fields.String()
+    entity = fields.String()
+    chart = fields.String(metadata={"enum": ["bar", "horizontal_bar", "line", "pie", "doughnut", "table"]})
+
+
+class ReportColumnOut(ma.Schema):
+    key = fields.String()
+    label = fields.String()
+
+
+class ReportResultOut(ma.Schema):
+    key = fields.String()
+    title = fields.String()
+    chart = fields.String()
+    columns = fields.List(fields.Nested(ReportColumnOut))
+    rows = fields.List(fields.Dict(), metadata={"description": "group, group_value and one key per measure"})
+    chart_data = fields.Dict(metadata={"description": "Chart.js data: labels and datasets"})
