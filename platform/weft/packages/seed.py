@@ -132,7 +132,10 @@ def _moment(value: Any, key: str, problem: Problems) -> dt.datetime | None:
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(9, 0), dt.UTC)
     try:
-        return _moment(dt.datetime.fromisoformat(str(value)), key, problem)
+        text = str(value)
+        if len(text) == 10:                  # a date written as text: like a YAML date, that morning
+            return _moment(dt.date.fromisoformat(text), key, problem)
+        return _moment(dt.datetime.fromisoformat(text), key, problem)
     except ValueError:
         problem(key, "created_at is a date or date-time such as 2026-01-10")
         return None
