@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..engine.expressions import is_juel, to_python
 from ..engine.sandbox import Sandbox
@@ -37,7 +37,7 @@ class TaskForms:
     def bindings(self, tx: Transaction, tasks, variables: dict[str, Any]) -> dict[uuid.UUID, tuple[str, int]]:
         """The record each new task's form works on, when its variable already names one (so
         the inbox can filter tasks by the record's fields)."""
-        found = {}
+        found: dict[uuid.UUID, tuple[str, int]] = {}
         for task in tasks:
             form = self.form(tx, task.form_key)
             if form is None or form.record_entity is None or form.record_variable is None:
@@ -58,8 +58,9 @@ class TaskForms:
         defaults = self.defaults(form, variables)
         for item in form.fields:
             definition = entity.field(item.name) if item.bound else None
-            if definition is not None and definition.type == "reference" and _is_id(defaults.get(item.name)):
-                return definition.to, defaults[item.name]
+            value = defaults.get(item.name)
+            if definition is not None and definition.type == "reference" and definition.to and _is_id(value):
+                return definition.to, value
         return None
 
     def submit(self, tx: Transaction, task, data: dict[str, Any], user: str | None) -> dict[str, Any]:
@@ -202,5 +203,5 @@ class TaskForms:
             raise Conflict(f"the {form.record_entity} {value} of this task's form no longer exists") from None
 
 
-def _is_id(value: Any) -> bool:
+def _is_id(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
