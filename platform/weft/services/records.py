@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, select
 
 from ..engine.sandbox import Sandbox
 from ..entities.catalog import Catalog
@@ -112,20 +112,28 @@ class RecordService:
 
     def lookup(self, entity_name: str, text: str, user: str | None = None, limit: int = 10
                ) -> list[tuple[int, str]]:
-        """Records whose number or title contains ``text`` (reference fields: search as you type)."""
+        """Records whose number or title contains ``text`` (reference fields: search as you type).
+        A title that is a reference is searched and shown by the referenced record's title (a
+        supplier quote titled by its supplier is found by typing the supplier's name)."""
         with self.uow.read() as tx:
             schema = self.registry.schema(tx)
+            actor = resolve_actor(tx, user)
             entity = self._allowed(tx, schema, entity_name, "read", user)
             table = schema.tables[entity.name]
-            filters = [{f"{c}__contains": text} for c in _searchable(entity, table)] if text else [{}]
-            found: dict[int, str] = {}
-            for condition in filters:
-                rows, _total = tx.records.search(table, conditions(entity, table, condition), [table.c.id], 0, limit)
-                for row in rows:
-                    found.setdefault(row.id, _title(entity, row._mapping))
-                if len(found) >= limit:
+            filters = [conditions(entity, table, {f"{c}__contains": text}) for c in _searchable(entity, table)] \
+                if text else [[]]
+            via = _referenced_title_condition(schema, entity, table, text) if text else None
+            if via is not None:
+                filters.append([via])
+            rows: dict[int, Any] = {}
+            for where in filters:
+                found, _total = tx.records.search(table, where, [table.c.id], 0, limit)
+                for row in found:
+                    rows.setdefault(row.id, row._mapping)
+                if len(rows) >= limit:
                     break
-            return list(found.items())[:limit]
+            titles = _titles(tx, schema, entity, dict(list(rows.items())[:limit]), actor)
+            return list(titles.items())
 
     def titles(self, entity_name: str, ids: list[int], user: str | None = None) -> dict[int, str]:
         """Titles of some records for showing references (``#id`` without read permission)."""
@@ -139,7 +147,8 @@ class RecordService:
             if entity is None or table is None or not may(resolve_actor(tx, user), entity, "read"):
                 return {i: f"#{i}" for i in ids}
             columns = [c for c in ("number", entity.title) if c and c in table.c]
-            return {i: _title(entity, row._mapping) for i, row in tx.records.values(table, ids, columns).items()}
+            rows = {i: row._mapping for i, row in tx.records.values(table, ids, columns).items()}
+            return _titles(tx, schema, entity, rows, resolve_actor(tx, user))
 
     def attachment(self, entity_name: str, record_id: int, field: str, user: str | None = None,
                    table: str | None = None, row_id: int | None = None) -> tuple[str, str, bytes]:
@@ -182,9 +191,38 @@ class RecordService:
         return entity
 
 
-def _title(entity: EntityDefinition, values: Any) -> str:
-    parts = [str(values[c]) for c in ("number", entity.title) if c and values.get(c) not in (None, "")]
+def _title(entity: EntityDefinition, values: Any, shown_title: Any = None) -> str:
+    title = values.get(entity.title) if entity.title else None
+    parts = [str(v) for v in (values.get("number"), shown_title if shown_title is not None else title)
+             if v not in (None, "")]
     return " · ".join(dict.fromkeys(parts)) or f"#{values['id']}"
+
+
+def _titles(tx: Transaction, schema: Schema, entity: EntityDefinition, rows: dict[int, Any],
+            actor: Actor | None) -> dict[int, str]:
+    """``number · title`` per record; a reference title shows the referenced record's title."""
+    field = entity.field(entity.title) if entity.title else None
+    if field is None or field.type != "reference":
+        return {i: _title(entity, values) for i, values in rows.items()}
+    target, table = schema.catalog.get(field.to or ""), schema.tables.get(field.to or "")
+    if target is None or table is None or not target.title or target.title not in table.c or \
+            not may(actor, target, "read"):
+        return {i: _title(entity, values) for i, values in rows.items()}
+    ids = [v.get(field.name) for v in rows.values() if v.get(field.name) is not None]
+    names = {i: getattr(row, target.title) for i, row in tx.records.values(table, ids, [target.title]).items()}
+    return {i: _title(entity, values, names.get(values.get(field.name))) for i, values in rows.items()}
+
+
+def _referenced_title_condition(schema: Schema, entity: EntityDefinition, table, text: str):
+    """``title IN (referenced records whose title contains text)``, for a reference title."""
+    field = entity.field(entity.title) if entity.title else None
+    if field is None or field.type != "reference":
+        return None
+    target, target_table = schema.catalog.get(field.to or ""), schema.tables.get(field.to or "")
+    if target is None or target_table is None or not target.title:
+        return None
+    matching = conditions(target, target_table, {f"{target.title}__contains": text})
+    return table.c[field.name].in_(select(target_table.c.id).where(*matching))
 
 
 def _searchable(entity: EntityDefinition, table) -> list[str]:

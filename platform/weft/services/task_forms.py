@@ -43,9 +43,24 @@ class TaskForms:
             if form is None or form.record_entity is None or form.record_variable is None:
                 continue
             value = variables.get(form.record_variable)
-            if isinstance(value, int) and not isinstance(value, bool):
+            if _is_id(value):
                 found[task.id] = (form.record_entity, value)
+            elif (parent := self._parent_record(tx, form, variables)) is not None:
+                found[task.id] = parent
         return found
+
+    def _parent_record(self, tx: Transaction, form: FormDefinition, variables: dict[str, Any]) -> tuple[str, int] | None:
+        """For a form that creates its record: the record a reference field starts from
+        (``{field: deal, default: ${deal_id}}``), so the inbox shows which deal a new quote is for."""
+        entity = self.registry.schema(tx).catalog.get(form.record_entity) if form.record_entity else None
+        if entity is None:
+            return None
+        defaults = self.defaults(form, variables)
+        for item in form.fields:
+            definition = entity.field(item.name) if item.bound else None
+            if definition is not None and definition.type == "reference" and _is_id(defaults.get(item.name)):
+                return definition.to, defaults[item.name]
+        return None
 
     def submit(self, tx: Transaction, task, data: dict[str, Any], user: str | None) -> dict[str, Any]:
         """Validate ``data`` against the task's form, write the record's fields, and return the
@@ -185,3 +200,7 @@ class TaskForms:
                 from None
         except RecordNotFound:
             raise Conflict(f"the {form.record_entity} {value} of this task's form no longer exists") from None
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -15,7 +15,7 @@ from weft.packages.module import load_module
 def demo(weft):
     def install(*names: str) -> None:
         modules = [m for m in locate_modules(ROOT) or [] if m.name in names]
-        weft.deploy_modules(modules, user="admin")
+        weft.deploy_modules(modules, user=None)          # as the system, like `weft demo`
         for files in modules:
             list(weft.seeds.load(files.name, load_module(files).seeds, DEMO_PASSWORD))
     return install

@@ -8,7 +8,7 @@ import decimal
 import pytest
 
 from tests.conftest import ROOT
-from weft.persistence.tables import mail_outbox
+from weft.persistence.tables import human_tasks, mail_outbox
 from weft.services.errors import ValidationError
 
 ROLES = {"sara": ["sales_rep"], "sam": ["sales_rep"], "nick": ["sales_rep"], "victor": ["sales_manager"],
@@ -90,6 +90,9 @@ def test_a_lead_becomes_a_won_deal(crm, clock):
     deal = crm.records.get("deal", variables["deal_id"])
     assert (deal["stage"], deal["probability"], deal["amount"], deal["source"], deal["campaign"], deal["owner"]) == \
         ("qualification", 10, decimal.Decimal("12000.00"), "exhibition", crm.fixtures["expo"], "sara")
+    with crm.database.engine.connect() as conn:        # the new quote's task is listed under its deal
+        bound = conn.execute(human_tasks.select().where(human_tasks.c.element_id == "prepare_quote")).one()
+    assert (bound.record_entity, bound.record_id) == ("deal", deal["id"])
     [interaction] = crm.records.search("interaction").records
     assert (interaction["kind"], interaction["lead"], interaction["owner"]) == ("call_out", lead_id, "sara")
 

@@ -169,3 +169,15 @@ def test_a_material_shortage_message_starts_a_request(p2p):
     assert (pr["source"], pr["department"], pr["status"], pr["total"]) == ("shortage", "production", "approved",
                                                                           decimal.Decimal("240.00"))
     assert [t.element_id for t in p2p.tasks(instance_id=instance_id)] == ["request_quotes"]
+
+
+def test_quotes_are_looked_up_and_shown_by_their_suppliers_name(p2p):
+    f = p2p.fixtures
+    started = request(p2p, [{"item": f["bolt"], "quantity": "10", "unit_price": "0.40"}])
+    quote = p2p.records.create("supplier_quote", {"request": started.variables["request_id"], "supplier": f["acme"],
+                                                  "total": "4"})
+    shown = f"{quote['number']} · Acme Industrial"
+    assert p2p.records.lookup("supplier_quote", "acme", user="paul") == [(quote["id"], shown)]
+    assert p2p.records.lookup("supplier_quote", quote["number"], user="paul") == [(quote["id"], shown)]
+    assert p2p.records.lookup("supplier_quote", "Bolt", user="paul") == []
+    assert p2p.records.titles("supplier_quote", [quote["id"]], user="paul") == {quote["id"]: shown}
