@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.modules.manufacturing_support import (
+    D,
+    do,
+    install,
+    mails,
+    operate,
+    order,
+    release_and_issue,
+    stock,
+    task,
+    work_order,
+)
 from weft.services.errors import NotAllowed, ValidationError
-from tests.integration.modules.manufacturing_support import D, do, install, mails, operate, order, release_and_issue, \
-    stock, task, work_order
 
 
 @pytest.fixture
