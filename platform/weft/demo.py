@@ -37,13 +37,15 @@ def install_demo(weft: Weft, processes: Path, root: Path | None = None) -> Itera
             pass
     root = root or processes.parent
     modules = locate_modules(root) if (root / "plugins").is_dir() else None
-    module_names = set()
+    module_names: list[str] = []
     if modules:
         for result in weft.deploy_modules(modules, user="admin"):
-            module_names.add(result.module)
+            module_names.append(result.module)          # in the order their requires need
             yield f"module {result.module} {result.module_version}: deployment version {result.version}"
-        for files in modules:
-            yield from weft.seeds.load(files.name, load_module(files).seeds, DEMO_PASSWORD)
+        by_name = {files.name: files for files in modules}
+        for name in [*module_names, *(n for n in sorted(by_name) if n not in module_names)]:
+            if name in by_name:                          # a module's seed may use what those it requires seeded
+                yield from weft.seeds.load(name, load_module(by_name[name]).seeds, DEMO_PASSWORD)
     if not processes.is_dir():
         return
     for module in sorted(p for p in processes.iterdir() if p.is_dir() and p.name not in module_names):

@@ -179,7 +179,7 @@ def _bound_record(form: dict | None, variables: dict):
             "fields": [f for f in fields if f["name"] not in on_form]}
 
 
-def _reference_titles(form: dict | None, values: dict | None) -> dict[str, str]:
+def _reference_titles(form: dict | None, values: dict | None) -> dict:
     """Titles of the records reference fields hold (what the lookup inputs show)."""
     if not form:
         return {}
@@ -187,6 +187,8 @@ def _reference_titles(form: dict | None, values: dict | None) -> dict[str, str]:
     records = platform().records
     for section in form["sections"]:
         for field in section["fields"]:
+            if field["type"] == "table":
+                titles.update(_row_reference_titles(field, (values or {}).get(field["name"], field.get("value"))))
             if field["type"] != "reference":
                 continue
             value = (values or {}).get(field["name"], field.get("value"))
@@ -197,3 +199,24 @@ def _reference_titles(form: dict | None, values: dict | None) -> dict[str, str]:
             titles[field["name"]] = records.titles(field["reference"]["entity"], [record_id],
                                                    g.actor.name).get(record_id, f"#{record_id}")
     return titles
+
+
+def _row_reference_titles(field: dict, rows) -> dict:
+    """Titles of the records the rows of a child table refer to, keyed ``(entity, id)`` (the
+    read-only cells of an order's lines show the item's name, not ``#12``)."""
+    found: dict = {}
+    if not isinstance(rows, list):
+        return found
+    for column in field.get("columns") or []:
+        if column.get("type") != "reference" or not column.get("reference"):
+            continue
+        entity = column["reference"]["entity"]
+        ids = []
+        for row in rows:
+            try:
+                ids.append(int(row.get(column["name"])))
+            except (AttributeError, TypeError, ValueError):
+                continue
+        titles = platform().records.titles(entity, ids, g.actor.name) if ids else {}
+        found.update({(entity, record_id): title for record_id, title in titles.items()})
+    return found

@@ -15,7 +15,8 @@ from weft.packages.module import load_module
 def demo(weft):
     def install(*names: str) -> None:
         modules = [m for m in locate_modules(ROOT) or [] if m.name in names]
-        weft.deploy_modules(modules, user=None)          # as the system, like `weft demo`
-        for files in modules:
-            list(weft.seeds.load(files.name, load_module(files).seeds, DEMO_PASSWORD))
+        deployed = [result.module for result in weft.deploy_modules(modules, user=None)]   # as the system
+        by_name = {files.name: files for files in modules}
+        for name in deployed:                            # seeds in the order the modules' requires need
+            list(weft.seeds.load(name, load_module(by_name[name]).seeds, DEMO_PASSWORD))
     return install

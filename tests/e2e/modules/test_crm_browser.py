@@ -71,6 +71,7 @@ def test_a_fair_lead_becomes_a_won_and_handed_off_deal(server, browser, demo):
     victor = person(browser, server, "victor")
     open_task(victor, server, "Approve quote discount", "Holm", view="group")
     expect(victor.locator(".field[data-name=discount_pct] .readonly")).to_contain_text("20")
+    expect(victor.locator(".field[data-name=lines] .readonly")).to_contain_text("Centrifugal pump P-300")
     victor.click("button.outcome-approve")
     expect(victor.locator(".flash")).to_contain_text("Task completed")
 
