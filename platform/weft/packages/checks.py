@@ -115,3 +115,40 @@ def menu_problems(manifest: Manifest, entities: Collection[str], processes: Coll
             problems.append(DefinitionProblem(manifest_file(manifest.name), f"menu[{index}].process",
                                               f"unknown process {item['process']!r}"))
     return problems
+
+
+def grant_problems(manifest: Manifest, owners: Mapping[str, str], required: Collection[str],
+                   roles: Collection[str]) -> list[DefinitionProblem]:
+    """Grants name entities of modules the granting module requires, and roles it may grant."""
+    file = manifest_file(manifest.name)
+    problems = []
+    for entity, granted in sorted(manifest.grants.items()):
+        owner = owners.get(entity)
+        if owner is None:
+            problems.append(DefinitionProblem(file, f"grants.{entity}", f"unknown entity {entity!r}"))
+        elif owner == manifest.name:
+            problems.append(DefinitionProblem(file, f"grants.{entity}",
+                                              f"{entity!r} is this module's own: give permissions in its entity file"))
+        elif owner not in required:
+            problems.append(DefinitionProblem(file, f"grants.{entity}",
+                                              f"{entity!r} belongs to {owner!r}, which this module does not require"))
+        problems += [DefinitionProblem(file, f"grants.{entity}.{role}",
+                                       f"role {role!r} is not declared in {file} (roles) nor by a module it requires")
+                     for role in granted if role not in roles]
+    return problems
+
+
+def required_modules(module: str, manifests: Mapping[str, Manifest | None],
+                     deployed_requires: Mapping[str, Collection[str]]) -> set[str]:
+    """The modules ``module`` requires, directly or through others."""
+    found: set[str] = set()
+    own = manifests.get(module)
+    pending = list(own.requires if own is not None else deployed_requires.get(module, ()))
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        manifest = manifests.get(name)
+        pending.extend(manifest.requires if manifest is not None else deployed_requires.get(name, ()))
+    return found

@@ -10,7 +10,8 @@ from ..entities.definition_names import IDENTIFIER, NAME_RULE
 from ..entities.errors import DefinitionProblem, Problems
 from ..entities.labels import Label, humanize
 
-MANIFEST_KEYS = {"name", "version", "label", "requires", "roles", "menu", "description"}
+MANIFEST_KEYS = {"name", "version", "label", "requires", "roles", "menu", "grants", "description"}
+ACTIONS = ("read", "create", "update", "delete")
 VERSION = re.compile(r"^\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]+)?$")
 
 
@@ -22,6 +23,7 @@ class Manifest:
     requires: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     menu: tuple[dict[str, Any], ...] = field(default=())
+    grants: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)   # entity -> role -> actions
 
 
 def parse_manifest(data: Any, file: str) -> tuple[Manifest | None, list[DefinitionProblem]]:
@@ -38,7 +40,8 @@ def parse_manifest(data: Any, file: str) -> tuple[Manifest | None, list[Definiti
         problem("requires", "a module cannot require itself")
     roles = _names(data.get("roles"), "roles", problem)
     menu = _menu(data.get("menu"), problem)
-    manifest = Manifest(name, version, label, tuple(requires), tuple(roles), tuple(menu))
+    grants = _grants(data.get("grants"), problem)
+    manifest = Manifest(name, version, label, tuple(requires), tuple(roles), tuple(menu), grants)
     return (manifest if not problem.found else None), problem.found
 
 
@@ -72,3 +75,26 @@ def _menu(value: Any, problem) -> list[dict[str, Any]]:
             entry["label"] = problem.label(item["label"], "", f"{key}.label")
         items.append(entry)
     return items
+
+
+def _grants(value: Any, problem) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``grants: {item: {production_planner: [read]}}``: the module's roles on entities of the
+    modules it requires (which cannot name roles they do not know)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problem("grants", "grants maps entities to {role: [actions]}")
+        return {}
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for entity, roles in value.items():
+        key = f"grants.{entity}"
+        if not isinstance(entity, str) or not IDENTIFIER.match(entity) or not isinstance(roles, dict):
+            problem(key, "an entity name mapped to {role: [actions]}")
+            continue
+        for role, actions in roles.items():
+            if not isinstance(role, str) or not IDENTIFIER.match(role) or not isinstance(actions, list) or \
+                    not actions or any(a not in ACTIONS for a in actions):
+                problem(f"{key}.{role}", f"a role mapped to a list of actions ({', '.join(ACTIONS)})")
+                continue
+            found.setdefault(entity, {})[role] = tuple(dict.fromkeys(actions))
+    return found

@@ -23,8 +23,11 @@ class DefinitionRepository:
 
     # -- entities --------------------------------------------------------------------------------
     def generation(self) -> int:
-        """Changes whenever any entity definition is deployed (for caches)."""
-        return int(self.conn.execute(select(func.coalesce(func.max(entity_definitions.c.id), 0))).scalar() or 0)
+        """Grows whenever an entity definition or a module is deployed (for caches: a module's
+        grants change entities' permissions)."""
+        entities = select(func.coalesce(func.max(entity_definitions.c.id), 0)).scalar_subquery()
+        deployed = select(func.coalesce(func.max(modules.c.deployment_id), 0)).scalar_subquery()
+        return int(self.conn.execute(select(entities + deployed)).scalar() or 0)
 
     def latest_entities(self) -> list[Row]:
         newest = (select(entity_definitions.c.name, func.max(entity_definitions.c.version).label("version"))

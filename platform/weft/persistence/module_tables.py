@@ -33,6 +33,7 @@ class Module(Base):
     requires: Mapped[list[str]] = mapped_column(Json)
     roles: Mapped[list[str]] = mapped_column(Json)
     menu: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    grants: Mapped[dict[str, Any] | None] = mapped_column(Json)    # entity -> role -> actions, on others' entities
     deployment_id: Mapped[int] = mapped_column(ForeignKey("deployments.id"))
     deployed_at: Mapped[dt.datetime] = Timestamp()
 

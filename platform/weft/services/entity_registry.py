@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Table
 
@@ -60,6 +60,10 @@ class EntityRegistry:
             if entity is not None:
                 entities[entity.name] = entity
                 modules[entity.name] = row.module
+        for module in tx.definitions.modules():       # roles other modules grant on these entities
+            for entity_name, granted in (module.grants or {}).items():
+                if entity_name in entities:
+                    entities[entity_name] = with_grants(entities[entity_name], granted)
         catalog = Catalog(entities)
         return Schema(tx.definitions.generation() if generation is None else generation, catalog,
                       build_tables(catalog) if entities else {}, modules)
@@ -79,3 +83,11 @@ class EntityRegistry:
             with self._lock:
                 self._forms[cache_key] = form
         return form
+
+
+def with_grants(entity: EntityDefinition, granted: dict[str, list[str]]) -> EntityDefinition:
+    """The entity with the actions another module grants its roles added to its permissions."""
+    permissions = {role: tuple(actions) for role, actions in entity.permissions.items()}
+    for role, actions in granted.items():
+        permissions[role] = tuple(dict.fromkeys([*permissions.get(role, ()), *actions]))
+    return replace(entity, permissions=permissions)

@@ -23,10 +23,12 @@ from ..forms.checks import check_form
 from ..packages.checks import (
     available_roles,
     form_key_problems,
+    grant_problems,
     manifest_file,
     menu_problems,
     order_modules,
     ownership_problems,
+    required_modules,
     role_problems,
 )
 from ..packages.module import Module, ModuleFiles
@@ -139,10 +141,14 @@ class ModuleDeploy:
                                                  f"entity {name!r} would be removed, but {other.name} uses it")])
         deployed_roles = {n: tuple(r.roles or ()) for n, r in deployed.modules.items()}
         deployed_requires = {n: tuple(r.requires or ()) for n, r in deployed.modules.items()}
+        owners = {**deployed.owners, **{e: n for n, m in batch.items() for e in m.entities}}
         for name, module in batch.items():
             roles = available_roles(name, manifests, deployed_roles, deployed_requires)
             for entity in module.entities.values():
                 self._add(role_problems(entity, name, roles))
+            if module.manifest is not None and module.manifest.grants:
+                self._add(grant_problems(module.manifest, owners,
+                                         required_modules(name, manifests, deployed_requires), roles))
         changed = {n: e for n, e in new.items() if deployed.entity_checksums.get(n) != definition_checksum(e.raw)}
         changes = plan(deployed.entities, changed, tuple(removed))
         catalog = Catalog({**kept, **new})
@@ -265,6 +271,7 @@ class ModuleDeploy:
         definitions.save_module({"name": name, "version": manifest.version, "label": manifest.label,
                                  "requires": list(manifest.requires), "roles": list(manifest.roles),
                                  "menu": list(manifest.menu), "deployment_id": deployment_id,
+                                 "grants": {e: {r: list(a) for r, a in g.items()} for e, g in manifest.grants.items()},
                                  "deployed_at": self.now})
         for role in manifest.roles:
             if self.tx.accounts.group_id(role) is None:
