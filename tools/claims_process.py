@@ -98,6 +98,8 @@ p.add(gateway("coverage_checked"))
 p.add(claim_update("mark_triage", "Claim in triage", status="triage", policyholder="${policyholder}",
                    coverage_note="${coverage_note}", coverage_limit="${coverage_limit}"))
 p.add(user("triage", "Triage the claim", "claims/triage_claim", groups="claims_clerk", due="P1D", priority="60"))
+p.add(connector("read_triage", "Read the triage", "entity.get", {"entity": "claim", "id": "${claim_id}"},
+                {"severity": "${severity}"}))
 p.add(gateway("coverage", "Covered?", default="flow_coverage_plan_sla"))
 p.add(claim_update("mark_not_covered", "Claim not covered", status="not_covered", resolution="not_covered",
                    decided_on=Script("today()")))
@@ -115,7 +117,7 @@ h.add(start("handling_started", "Handling started"))
 h.add(gateway("handler_known", "Handler known?", default="flow_handler_known_route"))
 h.add(gateway("route", "Major loss?", default="flow_route_find_handler"))
 h.add(connector("find_handler", "Find the least loaded handler", "entity.find", {
-    "entity": "claim_handler", "active": "true", "sort": "claims_assigned,last_assigned", "limit": "1"},
+    "entity": "claim_handler", "active": "true", "sort": "claims_assigned,last_assigned,id", "limit": "1"},
     {"handler": "${record['user'] if record else None}"}))
 h.add(gateway("handler_found", "Anyone?", default="flow_handler_found_assign_claim"))
 h.add(user("assign_claim", "Assign a claim handler", "claims/assign_claim", groups="claims_supervisor", due="PT4H",
@@ -228,7 +230,8 @@ p.add(end("escalated", "Escalated"))
 p.add(gateway("decision_made"))
 p.add(connector("read_decision", "Read the decision", "entity.get", {"entity": "claim", "id": "${claim_id}"}, {
     "claim_status": "${status}", "payout": "${payout}", "paid_amount": "${paid_amount}",
-    "rejection_reason": "${rejection_reason}", "decision_note": "${decision_note}"}))
+    "rejection_reason": "${rejection_reason}", "decision_note": "${decision_note}", "handler": "${handler}",
+    "approved_amount": "${approved_amount}", "deductible": "${deductible_applied}"}))
 p.add(gateway("decided", "Approved?", default="flow_decided_word_rejection"))
 p.add(script("prepare_payout", "Work out what is due", (
     "amount_due = payout - (paid_amount or 0)\npaid_now = 0\npayment_id = None")))
@@ -287,7 +290,7 @@ p.flow("policy_known", "read_policy", "${policy_id != null}", "yes")
 p.flow("policy_known", "no_policy", id="flow_policy_known_no_policy", name="no")
 p.chain("read_policy", "check_coverage", "coverage_checked")
 p.chain("no_policy", "coverage_checked")
-p.chain("coverage_checked", "mark_triage", "triage", "coverage")
+p.chain("coverage_checked", "mark_triage", "triage", "read_triage", "coverage")
 p.flow("coverage", "mark_not_covered", "${coverage_decision == 'not_covered'}", "not covered")
 p.flow("coverage", "plan_sla", id="flow_coverage_plan_sla", name="covered")
 p.chain("mark_not_covered", "decision_made")
