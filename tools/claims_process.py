@@ -231,7 +231,7 @@ p.add(gateway("decision_made"))
 p.add(connector("read_decision", "Read the decision", "entity.get", {"entity": "claim", "id": "${claim_id}"}, {
     "claim_status": "${status}", "payout": "${payout}", "paid_amount": "${paid_amount}",
     "rejection_reason": "${rejection_reason}", "decision_note": "${decision_note}", "handler": "${handler}",
-    "approved_amount": "${approved_amount}", "deductible": "${deductible_applied}"}))
+    "approved_amount": "${approved_amount}", "deductible_applied": "${deductible_applied}"}))
 p.add(gateway("decided", "Approved?", default="flow_decided_word_rejection"))
 p.add(script("prepare_payout", "Work out what is due", (
     "amount_due = payout - (paid_amount or 0)\npaid_now = 0\npayment_id = None")))
@@ -245,7 +245,7 @@ p.add(claim_update("mark_paid", "Claim paid", {"paid_amount": "${record['paid_am
 p.add(connector("send_payout_letter", "Send the payout letter", "mail.send", {
     "to": "${reporter_email}", "cc": "${handler}", "subject": "Your claim ${claim_number}: payout",
     "text": "Dear ${reporter_name or 'client'},\n\nwe have settled your claim ${claim_number} (${claim_subject}). "
-            "The approved loss is ${approved_amount}, less the deductible of ${deductible}; "
+            "The approved loss is ${approved_amount}, less the deductible of ${deductible_applied}; "
             "we have paid ${paid_amount} in all.\n\nYou may appeal this decision within 30 days.\n\nYour claims team"}))
 p.add(script("word_rejection", "Word the rejection", (
     "reasons = {'no_policy': 'we hold no such policy', 'policy_not_in_force': 'the policy was not in force',\n"
