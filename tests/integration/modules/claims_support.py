@@ -15,8 +15,8 @@ ROLES = {"clara": ["claims_clerk"], "hank": ["claims_handler"], "holly": ["claim
          "susan": ["claims_supervisor"], "eric": ["claims_expert"], "carl": ["claims_accountant"]}
 
 
-@pytest.fixture
-def claims(weft, clock):
+@pytest.fixture(name="claims")
+def claims_fixture(weft, clock):
     clock.now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     weft.deploy_modules([m for m in locate_modules(ROOT) if m.name in ("crm", "claims")])
     for name, groups in ROLES.items():

@@ -12,7 +12,7 @@ from tests.integration.modules.claims_support import (
     appeal_window_passes,
     assessed,
     claim_of,
-    claims,  # noqa: F401 (fixture)
+    claims_fixture,  # noqa: F401 (the fixture)
     do,
     mails,
     open_tasks,
