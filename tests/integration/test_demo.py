@@ -12,7 +12,10 @@ def test_demo_installs_users_and_modules_idempotently(weft):
     assert "module demo 1.0.0: deployment version 1" in first
     assert {"module crm 1.0.0: deployment version 1", "procurement: seed demo.yaml loaded",
             "crm: seed demo.yaml loaded", "module manufacturing 1.0.0: deployment version 1",
-            "manufacturing: seed demo.yaml loaded"} <= set(first)
+            "manufacturing: seed demo.yaml loaded", "module claims 1.0.0: deployment version 1",
+            "claims: seed demo.yaml loaded"} <= set(first)
+    seeded = [line.split(":")[0] for line in first if line.endswith("seed demo.yaml loaded")]
+    assert seeded.index("crm") < seeded.index("claims") and seeded.index("procurement") < seeded.index("manufacturing")
     second = list(install_demo(weft, ROOT / "processes"))
     assert all(line.startswith("module ") and line.endswith("deployment version 1") for line in second)   # unchanged
     assert {"employees", "managers"} <= set(weft.accounts.groups())

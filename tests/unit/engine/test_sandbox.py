@@ -76,6 +76,11 @@ def test_scripts_read_and_write_variables():
     assert result == {"lines": [{"qty": 2, "price": 5}, {"qty": 1, "price": 3}], "total": 13}
 
 
+def test_a_script_may_set_a_variable_to_none():
+    result = Sandbox().execute("owner = None\nreceipt_id = None", {"receipt_id": 7})
+    assert result == {"owner": None, "receipt_id": None}
+
+
 def test_whitelisted_modules_work():
     result = Sandbox().execute(
         "import datetime, decimal, math, re, json\n"

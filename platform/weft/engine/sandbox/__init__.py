@@ -131,7 +131,7 @@ class Sandbox:
         return environment
 
     def _is_data(self, name: str, value: Any) -> bool:
-        if name == "__builtins__" or self.functions.get(name) is value:
+        if name == "__builtins__" or (name in self.functions and self.functions[name] is value):
             return False
         return not (callable(value) or isinstance(value, (SafeModule, ModuleType)))
 
