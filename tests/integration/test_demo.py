@@ -16,6 +16,7 @@ def test_demo_installs_users_and_modules_idempotently(weft):
             "claims: seed demo.yaml loaded"} <= set(first)
     seeded = [line.split(":")[0] for line in first if line.endswith("seed demo.yaml loaded")]
     assert seeded.index("crm") < seeded.index("claims") and seeded.index("procurement") < seeded.index("manufacturing")
+    assert weft.records.search("item", user="otto").total > 0          # granted by manufacturing's plugin.yaml
     second = list(install_demo(weft, ROOT / "processes"))
     assert all(line.startswith("module ") and line.endswith("deployment version 1") for line in second)   # unchanged
     assert {"employees", "managers"} <= set(weft.accounts.groups())
