@@ -31,3 +31,24 @@ def shot(page, name: str) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+
+
+def demo_user(browser, server: str, name: str):
+    """A page signed in as the module demo user ``name`` (``page.user`` is the name)."""
+    from weft.demo import DEMO_PASSWORD
+
+    page = sign_in(browser, server, name, DEMO_PASSWORD)
+    page.user = name
+    return page
+
+
+def open_task(page, server: str, name: str, about: str, view: str = "mine"):
+    """Open the task ``name`` about ``about`` from the inbox view, claiming it from the group if needed."""
+    page.goto(f"{server}/inbox?view={view}")
+    row = page.locator("table.tasks tbody tr", has_text=name).filter(has_text=about).first
+    expect(row).to_be_visible()
+    if view == "group":
+        row.locator("button:has-text('Claim')").click()
+        expect(row.locator("td.assignee")).to_contain_text(page.user)
+    row.locator("a.task-link").click()
+    expect(page.locator("h1")).to_contain_text(name)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.browser import shot, sign_in
-from weft.demo import DEMO_PASSWORD
+from tests.support.browser import demo_user as person
+from tests.support.browser import shot
 
 SUBJECT = "Forklift crashed into a high rack"
 
@@ -28,12 +28,6 @@ def open_task(page, server, weft, element, view):
 def _ours(weft, task) -> bool:
     claim_id = weft.instance(task.instance_id).variables.get("claim_id")
     return claim_id is not None and weft.records.get("claim", claim_id)["subject"] == SUBJECT
-
-
-def person(browser, server, name):
-    page = sign_in(browser, server, name, DEMO_PASSWORD)
-    page.user = name
-    return page
 
 
 def test_a_claim_goes_from_the_clerk_to_the_payout(server, browser, demo, weft):

@@ -6,26 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.browser import shot, sign_in
-from weft.demo import DEMO_PASSWORD
-
-
-def open_task(page, server: str, name: str, about: str, view: str = "mine"):
-    """Open the task ``name`` about ``about`` from the inbox view, claiming it from the group if needed."""
-    page.goto(f"{server}/inbox?view={view}")
-    row = page.locator("table.tasks tbody tr", has_text=name).filter(has_text=about).first
-    expect(row).to_be_visible()
-    if view == "group":
-        row.locator("button:has-text('Claim')").click()
-        expect(row.locator("td.assignee")).to_contain_text(page.user)
-    row.locator("a.task-link").click()
-    expect(page.locator("h1")).to_contain_text(name)
-
-
-def person(browser, server, name):
-    page = sign_in(browser, server, name, DEMO_PASSWORD)
-    page.user = name
-    return page
+from tests.support.browser import demo_user as person
+from tests.support.browser import open_task, shot
 
 
 def test_a_fair_lead_becomes_a_won_and_handed_off_deal(server, browser, demo):

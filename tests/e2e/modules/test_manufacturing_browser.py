@@ -7,14 +7,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.browser import shot, sign_in
-from weft.demo import DEMO_PASSWORD
-
-
-def person(browser, server, name):
-    page = sign_in(browser, server, name, DEMO_PASSWORD)
-    page.user = name
-    return page
+from tests.support.browser import demo_user as person
+from tests.support.browser import shot
 
 
 def claim_and_open(page, server: str, name: str, about: str):

@@ -8,8 +8,8 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from tests.e2e.modules.test_crm_browser import open_task, person
-from tests.support.browser import shot
+from tests.support.browser import demo_user as person
+from tests.support.browser import open_task, shot
 
 PURPOSE = "Steel tube for press line 2 guards"
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from tests.conftest import ROOT
+from tests.support.process_steps import do, mails, open_tasks, task  # noqa: F401 - the module tests import them from here
 from weft.packages.locate import locate_modules
-from weft.persistence.tables import mail_outbox
 
 ROLES = {"clara": ["claims_clerk"], "hank": ["claims_handler"], "holly": ["claims_handler"],
          "susan": ["claims_supervisor"], "eric": ["claims_expert"], "carl": ["claims_accountant"]}
@@ -39,29 +39,6 @@ def claims_fixture(weft, clock):
     weft.fixtures = {"nordwind": nordwind["id"], "policy": policy["id"], "policy_number": policy["number"],
                      "expired": expired["id"]}
     return weft
-
-
-def task(weft, instance_id, element):
-    found = [t for t in weft.tasks(instance_id=instance_id) if t.element_id == element]
-    assert found, f"no open task {element}; open: {[t.element_id for t in weft.tasks(instance_id=instance_id)]}"
-    return found[0]
-
-
-def open_tasks(weft, instance_id):
-    return sorted(t.element_id for t in weft.tasks(instance_id=instance_id))
-
-
-def do(weft, instance_id, element, user, data=None):
-    current = task(weft, instance_id, element)
-    if current.assignee != user:
-        weft.claim(current.id, user)
-    return weft.complete(current.id, data or {}, user=user)
-
-
-def mails(weft, subject=""):
-    with weft.database.engine.connect() as conn:
-        rows = conn.execute(mail_outbox.select().order_by(mail_outbox.c.id)).all()
-    return [m for m in rows if subject in m.subject]
 
 
 def report(weft, amount="3200", claim_type="property", policy=None, **extra):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import decimal
 
 from tests.conftest import ROOT
-from weft.persistence.tables import mail_outbox
+from tests.support.process_steps import do, mails, open_tasks, task  # noqa: F401 - the module tests import them from here
 
 ROLES = {"pete": ["production_planner"], "otto": ["production_operator"], "olga": ["production_operator"],
          "quinn": ["quality_inspector"], "stan": ["storekeeper"], "paul": ["purchaser"], "mark": ["purchase_manager"]}
@@ -43,18 +43,6 @@ def install(weft) -> dict[str, int]:
     return ids
 
 
-def task(weft, instance_id, element):
-    found = [t for t in weft.tasks(instance_id=instance_id) if t.element_id == element]
-    assert found, f"no open task {element}; open: {[t.element_id for t in weft.tasks(instance_id=instance_id)]}"
-    return found[0]
-
-
-def do(weft, instance_id, element, user, data=None):
-    current = task(weft, instance_id, element)
-    weft.claim(current.id, user)
-    return weft.complete(current.id, data or {}, user=user)
-
-
 def order(weft, ids, quantity="5", due="2026-01-20", **extra):
     data = {"bom": ids["bom"], "quantity": quantity, "due_date": due, "demand_source": "sales_order",
             "demand_reference": "SO-2026-00042", **extra}
@@ -81,11 +69,6 @@ def operate(weft, instance_id, users=("otto", "olga", "otto"), minutes=("45", "6
 def release_and_issue(weft, instance_id):
     do(weft, instance_id, "release_order", "pete", {"planned_start": "2026-01-06"})
     do(weft, instance_id, "issue_materials", "stan")
-
-
-def mails(weft):
-    with weft.database.engine.connect() as conn:
-        return conn.execute(mail_outbox.select().order_by(mail_outbox.c.id)).all()
 
 
 D = decimal.Decimal

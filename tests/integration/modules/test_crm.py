@@ -8,7 +8,8 @@ import decimal
 import pytest
 
 from tests.conftest import ROOT
-from weft.persistence.tables import human_tasks, mail_outbox
+from tests.support.process_steps import do, mails, task
+from weft.persistence.tables import human_tasks
 from weft.services.errors import ValidationError
 
 ROLES = {"sara": ["sales_rep"], "sam": ["sales_rep"], "nick": ["sales_rep"], "victor": ["sales_manager"],
@@ -31,23 +32,6 @@ def crm(weft, clock):
                                             "channel": "exhibition"})
     weft.fixtures = {"pump": pump["id"], "service": service["id"], "expo": expo["id"]}
     return weft
-
-
-def task(weft, instance_id, element):
-    found = [t for t in weft.tasks(instance_id=instance_id) if t.element_id == element]
-    assert found, f"no open task {element}; open: {[t.element_id for t in weft.tasks(instance_id=instance_id)]}"
-    return found[0]
-
-
-def do(weft, instance_id, element, user, data=None):
-    current = task(weft, instance_id, element)
-    weft.claim(current.id, user)
-    return weft.complete(current.id, data or {}, user=user)
-
-
-def mails(weft):
-    with weft.database.engine.connect() as conn:
-        return conn.execute(mail_outbox.select().order_by(mail_outbox.c.id)).all()
 
 
 def capture(weft, territory="north", company="Nordwind Logistics GmbH", person="Jana Berg", **extra):

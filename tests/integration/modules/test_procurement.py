@@ -8,6 +8,7 @@ import decimal
 import pytest
 
 from tests.conftest import ROOT
+from tests.support.process_steps import do, task
 from weft.services.errors import ValidationError
 
 ROLES = {"rita": ["requester"], "paul": ["purchaser"], "mark": ["purchase_manager"], "fiona": ["finance_manager"],
@@ -24,18 +25,6 @@ def p2p(weft):
     plate = weft.records.create("item", {"code": "P-2", "name": "Steel plate 2 mm", "standard_price": "48"})
     weft.fixtures = {"acme": acme["id"], "bolt": bolt["id"], "plate": plate["id"]}
     return weft
-
-
-def task(weft, instance_id, element):
-    found = [t for t in weft.tasks(instance_id=instance_id) if t.element_id == element]
-    assert found, f"no open task {element}; open: {[t.element_id for t in weft.tasks(instance_id=instance_id)]}"
-    return found[0]
-
-
-def do(weft, instance_id, element, user, data=None):
-    current = task(weft, instance_id, element)
-    weft.claim(current.id, user)
-    return weft.complete(current.id, data or {}, user=user)
 
 
 def request(weft, lines, department="production", user="rita"):
