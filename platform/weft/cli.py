@@ -286,3 +286,21 @@ def token_create(user: str, label: str | None) -> None:
     """Print a new bearer token for USER (it is stored only as a hash)."""
     with _open() as weft:
         click.echo(weft.create_token(user, label))
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1)
+@click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="The project whose modules the scenarios belong to.")
+@reports_errors
+def test_command(paths: tuple[str, ...], root: str) -> None:
+    """Run scenario files (processes/<module>/scenarios/*.yaml) in a throw-away database: a file,
+    a folder, a module name, or every module when no path is given."""
+    from .scenarios.selection import run_selected
+
+    failed = 0
+    for line, passed in run_selected(Path(root), paths):
+        click.echo(line, err=not passed)
+        failed += not passed
+    if failed:
+        sys.exit(1)

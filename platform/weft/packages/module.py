@@ -15,6 +15,7 @@ from ..entities.errors import DefinitionProblem
 from ..forms.definition import FormDefinition, parse_form
 from ..reports.definition import ReportDefinition, parse_report
 from .manifest import Manifest, parse_manifest
+from ..scenarios.definition import Scenario, parse_scenario
 from .seed import SeedFile, parse_seed
 
 MAX_YAML_BYTES = 512 * 1024
@@ -44,6 +45,7 @@ class Module:
     forms: dict[str, FormDefinition] = field(default_factory=dict)
     reports: dict[str, ReportDefinition] = field(default_factory=dict)
     seeds: list[SeedFile] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     problems: list[DefinitionProblem] = field(default_factory=list)
 
@@ -92,6 +94,9 @@ def load_module(module: ModuleFiles) -> Module:
             _add_seed(result, content, path)
         elif parts[0] == "forms" and path.endswith((".yaml", ".yml")):
             _add(result, content, path, lambda data, file: parse_form(data, name, file), result.forms, "form")
+        elif parts[0] == "processes" and len(parts) == 4 and parts[2] == "scenarios" and \
+                path.endswith((".yaml", ".yml")):
+            _add_scenario(result, content, path)
         elif parts[0] == "processes" and path.lower().endswith(RESOURCE_SUFFIXES):
             result.resources.append(Resource(path, content))
     return result
@@ -147,3 +152,13 @@ def _add(result: Module, content: bytes, path: str, parse, found: dict, kind: st
                                                                f"{found[definition.name].file}"))
         return
     found[definition.name] = definition
+
+
+def _add_scenario(result: Module, content: bytes, path: str) -> None:
+    data = _yaml(content, path, result.problems)
+    if data is None:
+        return
+    scenario, problems = parse_scenario(data, path)
+    result.problems += problems
+    if scenario is not None:
+        result.scenarios.append(scenario)

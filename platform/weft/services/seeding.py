@@ -42,6 +42,11 @@ class SeedService:
                 tx.definitions.mark_seeded(module, seed.path, _checksum(seed), self.clock())
             yield f"{module}: seed {seed.path.rsplit('/', 1)[-1]} loaded"
 
+    def resolve(self, value: Any) -> Any:
+        """``"@key"`` anywhere in ``value`` becomes the id of the record seeded with that key."""
+        with self.uow.read() as tx:
+            return _resolved(value, _all_keys(tx))
+
     def _users(self, seed: SeedFile, password: str | None) -> Iterator[str]:
         for user in seed.users:
             try:
