@@ -14,8 +14,8 @@ from ..entities.definition import EntityDefinition, parse_entity
 from ..entities.errors import DefinitionProblem
 from ..forms.definition import FormDefinition, parse_form
 from ..reports.definition import ReportDefinition, parse_report
-from .manifest import Manifest, parse_manifest
 from ..scenarios.definition import Scenario, parse_scenario
+from .manifest import Manifest, parse_manifest
 from .seed import SeedFile, parse_seed
 
 MAX_YAML_BYTES = 512 * 1024
