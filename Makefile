@@ -35,7 +35,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check platform tests benchmarks
-	$(BIN)/mypy platform/weft/engine platform/weft/packages platform/weft/persistence platform/weft/services platform/weft/connectors platform/weft/entities platform/weft/forms
+	$(BIN)/mypy platform/weft/engine platform/weft/packages platform/weft/persistence platform/weft/services platform/weft/connectors platform/weft/entities platform/weft/forms platform/weft/scenarios
 
 test-sqlite: install chromium
 	WEFT_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) tests

@@ -111,6 +111,7 @@ class _Play:
         self.weft, self.clock, self.scenario, self.result = weft, clock, scenario, result
         self.instance_id: str | None = None
         self.keys: dict[str, int] = {}                        # records the scenario's record steps created
+        self._variables: dict[str, Any] = {}
 
     def run(self) -> None:
         s = self.scenario
@@ -182,6 +183,8 @@ class _Play:
                 return
 
     def _record(self) -> None:
+        if self.instance_id is None:
+            return
         instance = self.weft.instance(self.instance_id)
         self.result.path = [h["element_id"] for h in instance.history]
         self.result.active = list(instance.active_elements)
