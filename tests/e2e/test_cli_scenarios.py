@@ -39,17 +39,21 @@ def test_a_failing_scenario_names_the_file_step_and_what_happened(cli, project):
     wrong = {**APPROVED, "name": "Expected a rejection",
              "expect": {"state": "completed", "path": ["request", "rejected_end"], "variables": {"decision": "reject"}}}
     stuck = {**APPROVED, "name": "A task that is not there", "steps": [{"task": "approve", "data": {}}]}
+    typo = {**APPROVED, "name": "A typo", "expect": {"not_visited": ["rejected"]}}
     scenario(project, "approved", APPROVED)
     scenario(project, "wrong", wrong)
     scenario(project, "stuck", stuck)
-    result = cli("test", "processes/lab/scenarios/wrong.yaml", "processes/lab/scenarios/stuck.yaml", cwd=project)
+    scenario(project, "typo", typo)
+    result = cli("test", "processes/lab/scenarios/wrong.yaml", "processes/lab/scenarios/stuck.yaml",
+                 "processes/lab/scenarios/typo.yaml", cwd=project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "FAIL processes/lab/scenarios/stuck.yaml [steps[0]]: no open task 'approve' (open: request)",
+        "FAIL processes/lab/scenarios/typo.yaml [expect.not_visited]: no element 'rejected' in the processes of lab",
         "FAIL processes/lab/scenarios/wrong.yaml [expect.path]: 'rejected_end' was not visited in this order; "
         "path: start > request > submit > read > approve > decided > mark_approved > approved_end",
         "FAIL processes/lab/scenarios/wrong.yaml [expect.variables.decision]: expected 'reject', got 'approve'",
-        "0 of 2 scenarios passed"]
+        "0 of 3 scenarios passed"]
 
 
 def test_a_malformed_scenario_is_refused_naming_file_and_key(cli, project):  # noqa: F811

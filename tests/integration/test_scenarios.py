@@ -21,7 +21,7 @@ def runner():
 
 
 def test_every_module_has_scenarios():
-    assert {module for module, _scenario in SCENARIOS} >= {"crm", "procurement"}
+    assert {module for module, _scenario in SCENARIOS} >= {"crm", "procurement", "claims", "manufacturing"}
 
 
 @pytest.mark.parametrize(("module", "scenario"), SCENARIOS, ids=[s.file for _m, s in SCENARIOS])

@@ -7,6 +7,7 @@ at: 2026-03-02T09:00:00Z                 # the virtual clock's start (default 20
 start: {user: rita, variables: {purpose: Gloves, lines: [{item: "@gloves", quantity: 10}]}}
 steps:
   - {task: request_quotes, user: paul, data: {rfq_deadline: 2026-03-05}}
+  - {task: assess_claim, data: {…}}       # no user: the task's assignee (else the system) completes it
   - {wait: P3D}                           # the clock moves on; due timers fire, jobs run
   - {message: claim_appeal, correlation: {claim_number: CLM-2026-00001}, variables: {appeal_reason: x}}
   - {expect: {tasks: [choose_quote]}}     # the open tasks at this point

@@ -5,6 +5,7 @@ own copy with a virtual clock."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from ..packages.module import ModuleFiles, load_module
 from .definition import Expectation, Scenario, Step
 
 PASSWORD = "scenario-pass"
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
 class VirtualClock:
@@ -67,6 +69,11 @@ class ScenarioRunner:
         except WeftError as exc:
             result.failures.append(f"{scenario.file}: the modules do not deploy: {exc}")
             return result
+        unknown = _unknown_elements(scenario, self._element_ids(self._needed(module)))
+        if unknown:
+            result.failures += [f"{scenario.file} [{key}]: no element {element!r} in the processes of "
+                                f"{', '.join(self._needed(module))}" for key, element in unknown]
+            return result
         clock = VirtualClock(scenario.at)
         with Weft.open(f"sqlite:///{database}", clock=clock) as weft:
             _Play(weft, clock, scenario, result).run()
@@ -87,6 +94,14 @@ class ScenarioRunner:
 
         visit(module)
         return tuple(order)
+
+    def _element_ids(self, names: tuple[str, ...]) -> set[str]:
+        found: set[str] = set()
+        for name in names:
+            for path, content in self.modules[name].files.items():
+                if path.startswith("processes/") and path.endswith(".bpmn"):
+                    found |= set(ELEMENT_ID.findall(content.decode("utf-8", "replace")))
+        return found
 
     def _template(self, names: tuple[str, ...], at: dt.datetime) -> Path:
         if names not in self._templates:
@@ -128,7 +143,7 @@ class _Play:
             try:
                 self._step(step)
             except WeftError as exc:
-                self._fail(step.key, f"{type(exc).__name__}: {exc}{_details(exc)}")
+                self._fail(step.key, f"{type(exc).__name__}: {exc}{_details(exc, str(exc))}")
             if self.result.failures:
                 break
         self._record()
@@ -142,9 +157,10 @@ class _Play:
                 self._fail(step.key, f"no open task {step.task!r} (open: {', '.join(self._open()) or 'none'})")
                 return
             task = open_tasks[0]
-            if step.user and task.assignee != step.user:
-                self.weft.claim(task.id, step.user)
-            self.weft.complete(task.id, self._resolve(step.data), user=step.user)
+            user = step.user or task.assignee             # no user: whoever the process gave it to
+            if user and task.assignee != user:
+                self.weft.claim(task.id, user)
+            self.weft.complete(task.id, self._resolve(step.data), user=user)
         elif step.kind == "wait" and step.wait is not None:
             self.clock.now = step.wait.after(self.clock.now)
             self.weft.fire_due_timers()
@@ -234,9 +250,10 @@ def _same(actual: Any, wanted: Any) -> bool:
     return str(json_value(actual)) == str(json_value(wanted))
 
 
-def _details(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    return f" {errors}" if errors else ""
+def _details(exc: Exception, said: str) -> str:
+    """The per-field errors of a validation error, unless its message lists them already."""
+    errors = getattr(exc, "errors", None) or {}
+    return f" {errors}" if any(str(field) not in said for field in errors) else ""
 
 
 def run_all(modules: list[ModuleFiles]) -> Iterator[tuple[str, ScenarioResult]]:
@@ -245,3 +262,20 @@ def run_all(modules: list[ModuleFiles]) -> Iterator[tuple[str, ScenarioResult]]:
         for files in modules:
             for scenario in load_module(files).scenarios:
                 yield files.name, runner.run(files.name, scenario)
+
+
+def _unknown_elements(scenario: Scenario, known: set[str]) -> list[tuple[str, str]]:
+    """Element ids the scenario names that its processes do not have: (key, id)."""
+    named: list[tuple[str, str]] = []
+
+    def expectation(expect: Expectation, key: str) -> None:
+        for name in ("path", "not_visited", "ends", "tasks"):
+            named.extend((f"{key}.{name}", e) for e in getattr(expect, name) or ())
+
+    for step in scenario.steps:
+        if step.kind == "task" and step.task:
+            named.append((step.key, step.task))
+        if step.expect is not None:
+            expectation(step.expect, f"{step.key}.expect")
+    expectation(scenario.expect, "expect")
+    return [(key, element) for key, element in named if element not in known]
