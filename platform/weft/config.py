@@ -45,6 +45,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     # Send the session cookie over HTTPS only (set it in production behind TLS).
     secure_cookies: bool = False
+    # The project folder (plugins/, forms/, processes/) whose scenario files analysts simulate.
+    project_root: str = "."
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +68,7 @@ class Settings:
             assets_dir=env.get("WEFT_ASSETS_DIR") or str(DEFAULT_ASSETS_DIR),
             base_url=env.get("WEFT_BASE_URL") or "http://127.0.0.1:5000",
             secure_cookies=_flag(env, "WEFT_SECURE_COOKIES"),
+            project_root=env.get("WEFT_PROJECT_ROOT") or ".",
         )
 
 

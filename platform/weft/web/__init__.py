@@ -17,11 +17,12 @@ from .notifications import notifications
 from .processes import processes
 from .records import records
 from .reports import reports
+from .scenarios import scenarios
 from .session import _, check_csrf, csrf_token, load_user
 from .tasks import tasks
 from .templating import register_templating
 
-BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, notifications, admin)
+BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, notifications, admin, scenarios)
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                            "script-src 'self'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
                            "form-action 'self'; base-uri 'self'; object-src 'none'")

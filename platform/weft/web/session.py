@@ -103,3 +103,14 @@ def admin_only(view: Callable) -> Callable:
             abort(403)
         return view(*args, **kwargs)
     return wrapper
+
+
+def analyst_only(view: Callable) -> Callable:
+    """Pages for analysts (and administrators): modelling, dry runs."""
+    @functools.wraps(view)
+    @signed_in
+    def wrapper(*args, **kwargs):
+        if not (g.actor.is_admin or "analyst" in g.actor.groups):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
