@@ -7,13 +7,15 @@ import pytest
 
 from tests.support.bpmn import end, flow, gateway, process_xml, start, user
 from tests.support.web import signed_in
+from weft.engine.layout import with_diagram
 
 
 def routing(default: str | None = "to_b", name: str = "Routing") -> str:
-    return process_xml("routing", [start(), gateway("choose", default=default), user("a", camunda_candidateGroups="clerks"),
+    xml = process_xml("routing", [start(), gateway("choose", default=default), user("a", camunda_candidateGroups="clerks"),
                                    user("b"), end("e1"), end("e2")],
                        [flow("start", "choose"), flow("choose", "a", "${big}", "to_a"), flow("choose", "b", None, "to_b"),
                         flow("a", "e1"), flow("b", "e2")], name=name)
+    return with_diagram(xml.encode(), "routing").decode()  # drawn, as the modeler saves it
 
 
 @pytest.fixture

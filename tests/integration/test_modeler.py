@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import CORPORA
 from tests.support.bpmn import end, flow, gateway, process_xml, start, user
 from weft import DeploymentError
+from weft.engine.layout import with_diagram
 from weft.services.errors import Conflict, NotAllowed, NotFound
 
 CAMUNDA_7 = Path(__file__).resolve().parents[1] / "support" / "camunda" / "invoice_check.bpmn"
@@ -17,10 +18,11 @@ MIWG = CORPORA / "miwg-reference"
 
 
 def routing(default: str | None = "to_b") -> str:
-    return process_xml("routing", [start(), gateway("choose", default=default), user("a", camunda_candidateGroups="clerks"),
+    xml = process_xml("routing", [start(), gateway("choose", default=default), user("a", camunda_candidateGroups="clerks"),
                                    user("b"), end("e1"), end("e2")],
                        [flow("start", "choose"), flow("choose", "a", "${big}", "to_a"), flow("choose", "b", None, "to_b"),
                         flow("a", "e1"), flow("b", "e2")], name="Routing")
+    return with_diagram(xml.encode(), "routing").decode()  # drawn, as the modeler saves it
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine import DeploymentError, Problem, Resource
+from ..engine.layout import with_diagram
 from ..engine.model import RESOURCE_SUFFIXES
 from ..packages.sources import Source
 from ..persistence.unit_of_work import Transaction, UnitOfWork
@@ -97,7 +98,9 @@ class ModelerService:
                 what = f"version {version} of process {key!r}" if version else f"process {key!r}"
                 raise NotFound(f"{what} is neither deployed nor drafted")
             [resource] = tx.deployments.resources([row.resource_id])
-            return Diagram(key, diagram_text(bytes(resource.content)), row.version, latest.version, None)
+            # A file without a diagram (written by hand or by a tool) gets a generated one to edit.
+            content = with_diagram(bytes(resource.content), key)
+            return Diagram(key, diagram_text(content), row.version, latest.version, None)
 
     def new_diagram(self, user: str | None) -> Diagram:
         with self.uow.read() as tx:

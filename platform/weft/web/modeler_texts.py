@@ -17,7 +17,7 @@ def browser_texts() -> dict[str, str]:
         "Unsaved changes": _("Unsaved changes"),
         "Checking…": _("Checking…"),
         "No problems: the diagram can be deployed.": _("No problems: the diagram can be deployed."),
-        "{count} problems: see the list below the diagram.": _("{count} problems: see the list below the diagram."),
+        "Problems found: {count}; they are listed below the diagram.": _("Problems found: {count}; they are listed below the diagram."),
         "Deploying…": _("Deploying…"),
         "Deployed: {process} version {version}.": _("Deployed: {process} version {version}."),
         "Nothing changed: version {version} stays current.": _("Nothing changed: version {version} stays current."),

@@ -126,7 +126,9 @@ function ConditionEntry({ element, id }) {
 function DefaultFlowEntry({ element, id }) {
   const modeling = useService("modeling");
   const bo = getBusinessObject(element);
-  const outgoing = () => bo.get("outgoing") || [];
+  // The drawn connections: files written without <outgoing> references still list them.
+  const outgoing = () => (element.outgoing || []).map((connection) => connection.businessObject)
+    .filter((flow) => is(flow, "bpmn:SequenceFlow"));
   return <PickEntry element={element} id={id} label="Default flow"
     current={() => (bo.get("default") && bo.get("default").id) || ""}
     choices={outgoing().map((flow) => ({ value: flow.id, label: flow.name ? `${flow.name} (${flow.id})` : flow.id }))}

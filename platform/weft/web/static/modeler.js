@@ -115,7 +115,7 @@
     if (answer.status !== 200) { failed(answer); return; }
     const problems = answer.data.problems;
     showProblems(problems);
-    status(problems.length ? t("{count} problems: see the list below the diagram.", { count: problems.length })
+    status(problems.length ? t("Problems found: {count}; they are listed below the diagram.", { count: problems.length })
       : t("No problems: the diagram can be deployed."), problems.length ? "error" : "ok");
   }
 
@@ -183,10 +183,21 @@
   });
 
   /* -- start ------------------------------------------------------------------------------------------ */
+  function fit(canvas) {
+    // The whole diagram, clear of the palette on the left.
+    canvas.zoom("fit-viewport", "auto");
+    const box = canvas.viewbox();
+    const share = Math.max(0.5, (box.outer.width - 150) / box.outer.width);
+    const width = box.width / share;
+    const height = box.height / share;
+    canvas.viewbox({ x: box.x - (width - box.width), y: box.y - (height - box.height) / 2, width, height });
+  }
+
+
   async function importXml(xml) {
     try {
       await modeler.importXML(xml);
-      modeler.get("canvas").zoom("fit-viewport", "auto");
+      fit(modeler.get("canvas"));
       state.marked = [];
       showProblems([]);
     } catch (error) {
