@@ -1,6 +1,7 @@
 """The modeler in a real browser: an analyst opens a deployed process, changes a user task's
 candidate groups in the properties panel, breaks a gateway and sees it marked, fixes it and
-deploys version 2. Set WEFT_SCREENSHOTS=<folder> to keep docs/screenshots/modeler.png."""
+deploys version 2; diagrams drawn with Camunda's modelers come through unchanged.
+Set WEFT_SCREENSHOTS=<folder> to keep docs/screenshots/modeler.png."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import pytest
 from lxml import etree
 from playwright.sync_api import expect
 
+from tests.conftest import CORPORA, ROOT
+from tests.support.bpmn_semantics import semantics
 from tests.support.browser import shot, sign_in
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+CAMUNDA_7 = ROOT / "tests" / "support" / "camunda" / "invoice_check.bpmn"
+MIWG = CORPORA / "miwg-reference"
 
 
 @pytest.fixture
@@ -67,4 +72,37 @@ def test_an_analyst_changes_a_process_fixes_a_broken_gateway_and_deploys_version
     assert element(deployed.xml, "decided").get("default") == "flow_rejected"
     first = weft.modeler.diagram("lab_purchase", None, version=1)
     assert element(first.xml, "approve").get(f"{{{CAMUNDA}}}candidateGroups") == "purchase_manager"
+    assert page.errors == []
+
+
+def test_a_camunda_modeler_7_diagram_opens_saves_and_deploys_unchanged(server, browser, analyst, weft):
+    page = sign_in(browser, server, "ann")
+    page.goto(f"{server}/modeler/new")
+    expect(page.locator("#modeler.ready")).to_be_visible()
+    page.set_input_files("input[data-action=open]", str(CAMUNDA_7))
+    expect(page.locator(".djs-shape[data-element-id=Activity_notify]")).to_be_visible()
+    page.click("button[data-action=save]")
+    expect(page.locator("#modeler-status")).to_have_text("Draft saved (version 1).")
+    assert page.url.endswith("/modeler/invoice_check")
+    page.click("button[data-action=deploy]")
+    expect(page.locator("#modeler-status")).to_have_text("Deployed: invoice_check version 1.")
+
+    deployed = weft.modeler.diagram("invoice_check", None, version=1).xml
+    assert semantics(deployed) == semantics(CAMUNDA_7.read_bytes())
+    assert page.errors == []
+
+
+@pytest.mark.skipif(not MIWG.is_dir(), reason=f"public corpora not found at {CORPORA} "
+                                              "(present on developer and CI machines)")
+def test_camunda_corpus_diagrams_round_trip_through_the_modeler_unchanged(server, browser, analyst):
+    page = sign_in(browser, server, "ann")
+    page.goto(f"{server}/modeler/new")
+    expect(page.locator("#modeler.ready")).to_be_visible()
+    for path in sorted(MIWG.glob("C.9.*.bpmn")):               # drawn with Camunda's modeler
+        exported = page.evaluate("""async (xml) => {
+            const imported = await window.weftModeler.importXML(xml);
+            return [(await window.weftModeler.saveXML({ format: true })).xml, imported.warnings.length];
+        }""", path.read_text(encoding="utf-8"))
+        assert exported[1] == 0, path.name
+        assert semantics(exported[0]) == semantics(path.read_bytes()), path.name
     assert page.errors == []

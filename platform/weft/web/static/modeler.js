@@ -84,8 +84,13 @@
   });
 
   /* -- actions --------------------------------------------------------------------------------------- */
+  function draftVersion(version) {
+    state.draftVersion = version;
+    root.querySelector("button[data-action=discard]").hidden = !version;
+  }
+
   function adopt(draft) {
-    state.draftVersion = draft.version;
+    draftVersion(draft.version);
     state.dirty = false;
     if (state.key !== draft.key) {
       state.key = draft.key;
@@ -126,8 +131,9 @@
     if (answer.status !== 200) { failed(answer, t("Deploying was refused: see the problems below the diagram.")); return; }
     const deployment = answer.data.deployment;
     const process = deployment.processes.find((p) => p.key === state.key) || deployment.processes[0];
-    state.draftVersion = null;
+    draftVersion(null);
     state.dirty = false;
+    state.deployed = true;
     if (process && state.key !== process.key) {
       state.key = process.key;
       window.history.replaceState(null, "", urls.editor.replace("__key__", encodeURIComponent(process.key)));
@@ -142,7 +148,8 @@
     const answer = await request(urls.discard.replace("__key__", encodeURIComponent(state.key)), { version: state.draftVersion });
     if (answer.status !== 200) { failed(answer); return; }
     state.dirty = false;
-    window.location.assign(urls.editor.replace("__key__", encodeURIComponent(state.key)));
+    window.location.assign(root.dataset.deployed || state.deployed ? urls.editor.replace("__key__", encodeURIComponent(state.key))
+      : urls.index);
   }
 
   async function download() {
