@@ -55,7 +55,7 @@ def test_a_draft_is_saved_loaded_and_protected_from_overwriting(weft, people):
     assert second.version == 2 and second.saved_by == "alex"
     with pytest.raises(Conflict, match="alex saved the draft of 'routing'"):
         weft.modeler.save(routing(), "anna", "routing", expected_version=1)      # anna still had version 1
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="open the draft to go on with it"):
         weft.modeler.save(routing(), "anna")                                     # a new diagram of the same process
     assert "Routing v2" in weft.modeler.diagram("routing", "anna").xml
 

@@ -22,6 +22,8 @@ from .deployment import DEPLOYER_GROUP, Deployment, DeploymentService
 from .diagram_files import blank_diagram, diagram_text, form_problems, form_title, process_keys
 from .errors import Conflict, NotAllowed, NotFound
 
+SYSTEM = "(system)"          # who saved a draft when embedding code (no user) saved it
+
 
 @dataclass(frozen=True)
 class DraftInfo:
@@ -113,6 +115,7 @@ class ModelerService:
         started from (None: no draft)."""
         with self.uow.write() as tx:
             actor = _require_modeler(tx, user)
+            saved_by = actor.name if actor else SYSTEM
             key = _key_of(xml, key)
             row = tx.drafts.get(key, for_update=True)
             now = self.clock()
@@ -121,9 +124,9 @@ class ModelerService:
                     raise Conflict(f"the draft of {key!r} was deployed or discarded meanwhile: reload the page "
                                    "(download your diagram first to keep your changes)")
                 latest = tx.deployments.latest_definition(key)
-                tx.drafts.add(key, latest.version if latest else None, _file_name(tx, key), xml, actor.name, now)
-            elif row.version != expected_version or not tx.drafts.replace(key, row.version, xml, actor.name, now):
-                raise _newer_draft(row)
+                tx.drafts.add(key, latest.version if latest else None, _file_name(tx, key), xml, saved_by, now)
+            elif row.version != expected_version or not tx.drafts.replace(key, row.version, xml, saved_by, now):
+                raise _newer_draft(row, expected_version)
             return _draft(tx.drafts.get(key))
 
     def discard(self, key: str, user: str, expected_version: int) -> None:
@@ -133,7 +136,7 @@ class ModelerService:
             if row is None:
                 raise NotFound(f"process {key!r} has no draft")
             if row.version != expected_version or not tx.drafts.delete(key, expected_version):
-                raise _newer_draft(row)
+                raise _newer_draft(row, expected_version)
 
     def validate(self, xml: str, user: str | None, key: str | None = None) -> list[Problem]:
         """Every problem a deployment of ``xml`` would be refused for (none: it would deploy)."""
@@ -164,7 +167,7 @@ class ModelerService:
                 raise DeploymentError(problems)
             draft = tx.drafts.get(key, for_update=True)
             if draft is not None and (draft.version != draft_version or not tx.drafts.delete(key, draft.version)):
-                raise _newer_draft(draft)
+                raise _newer_draft(draft, draft_version)
             return deployment
 
     def _check(self, tx: Transaction, xml: str, key: str | None) -> None:
@@ -231,7 +234,10 @@ def _draft(row) -> DraftInfo:
     return DraftInfo(row.process_key, row.version, row.base_version, row.saved_by, row.saved_at)
 
 
-def _newer_draft(row) -> Conflict:
-    return Conflict(f"{row.saved_by} saved the draft of {row.process_key!r} at {row.saved_at:%Y-%m-%d %H:%M} UTC "
-                    f"(draft version {row.version}) after you opened it: reload the page to see it (download "
-                    "your diagram first to keep your changes)")
+def _newer_draft(row, expected_version: int | None) -> Conflict:
+    saved = f"{row.saved_by} saved the draft of {row.process_key!r} at {row.saved_at:%Y-%m-%d %H:%M} UTC"
+    if expected_version is None:
+        return Conflict(f"{saved} (draft version {row.version}): open the draft to go on with it, or discard it "
+                        "first (download your diagram to keep your changes)")
+    return Conflict(f"{saved} (draft version {row.version}) after you opened it: reload the page to see it "
+                    "(download your diagram first to keep your changes)")
