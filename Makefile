@@ -17,16 +17,22 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-# Browser assets (bpmn-js, htmx) from npm, exactly as package-lock.json says; never committed.
+# Browser assets (bpmn-js, htmx, Chart.js, the modeler's packages) from npm, exactly as package-lock.json says; never committed.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
+
+# The modeler's bundle (bpmn-js, its properties panel, camunda-bpmn-moddle and the Weft group
+# from platform/weft/web/bundle/), built by esbuild into platform/weft/web/build/; never committed.
+BUNDLE := platform/weft/web/build/modeler.js
+$(BUNDLE): $(NODE_STAMP) $(wildcard platform/weft/web/bundle/*)
+	npm run --silent build
 
 # Debian's chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright).
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) $(BUNDLE)
 
 run: install
 	$(BIN)/weft init
@@ -56,4 +62,4 @@ bench: install
 	$(BIN)/python benchmarks/engine.py
 
 clean:
-	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules platform/weft/web/build instance .pytest_cache .mypy_cache .ruff_cache

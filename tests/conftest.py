@@ -20,7 +20,8 @@ from weft.persistence.tables import Base
 BACKEND = os.environ.get("WEFT_TEST_DB", "sqlite")
 POSTGRES_URL = os.environ.get("WEFT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ROOT.parent / "shared" / "corpora"
+# Public corpora beside the checkout; WEFT_CORPORA points elsewhere (a git worktree in another folder).
+CORPORA = Path(os.environ.get("WEFT_CORPORA") or ROOT.parent / "shared" / "corpora")
 
 
 class VirtualClock:

@@ -30,6 +30,7 @@ from .services.instance_runner import InstanceRunner
 from .services.instance_view import InstanceViewService
 from .services.jobs import JobService
 from .services.mail_delivery import MailDelivery
+from .services.modeler import ModelerService
 from .services.modules import ModuleService
 from .services.notifications import NotificationService
 from .services.process_instance import ProcessInstance, ProcessInstanceService
@@ -82,6 +83,7 @@ class Weft:
         self.accounts = AccountService(uow, self.clock)
         self.deployments = DeploymentService(uow, ModelCache(), self.clock, self.connectors.names)
         self.modules = ModuleService(uow, self.clock, self.connectors.names)
+        self.modeler = ModelerService(uow, self.deployments, self.clock, self.connectors.names)
         self.records = RecordService(uow, self.entities, self.clock, sandbox)
         forms = TaskForms(self.entities, self.clock, sandbox, self.runner.codec)
         runner = InstanceRunner(self.runner, self.deployments, self.clock, self.settings.mail.sender,

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.web import signed_in, task_ids
 
-ROLES = ("anonymous", "eve", "pam", "max", "root")
+ROLES = ("anonymous", "eve", "pam", "ann", "max", "root")
 DENIED = (403, 404)
 
 
@@ -15,6 +15,8 @@ DENIED = (403, 404)
 def world(app, weft, project):
     weft.deploy(project / "plugins" / "lab")
     weft.add_group("admin")
+    weft.add_group("analyst")
+    weft.add_user("ann", groups=["analyst"])
     weft.add_user("pam", groups=["purchaser"])
     weft.add_user("max", groups=["purchase_manager"])
     weft.add_user("eve")
@@ -42,6 +44,12 @@ MATRIX = [
     ("get", "/records/supplier/new", {"max", "root"}),
     ("get", "/lookup/supplier?q=A", {"pam", "max", "root"}),
     ("get", "/admin/users", {"root"}),
+    ("get", "/modeler", {"ann", "root"}),
+    ("get", "/modeler/new", {"ann", "root"}),
+    ("get", "/modeler/lab_purchase", {"ann", "root"}),
+    ("get", "/modeler/lab_purchase?version=1", {"ann", "root"}),
+    ("get", "/modeler/lab_purchase/diagram.bpmn", {"ann", "root"}),
+    ("get", "/modeler/choices.json", {"ann", "root"}),
     ("post", "/tasks/{task}/claim", {"max", "root"}),
     ("post", "/tasks/{task}/comments", {"max", "root"}),
     ("post", "/tasks/{task}/conditions", {"max", "root"}),
@@ -68,6 +76,34 @@ def test_routes_refuse_whoever_may_not(app, world, method, url, allowed):
             assert response.status_code in (200, 302), (role, target, response.status_code)
         else:
             assert response.status_code in DENIED, (role, target, response.status_code)
+
+
+# The modeler's JSON endpoints (the CSRF token in a header, as its script sends it): (url, body, roles allowed)
+JSON_MATRIX = [
+    ("/modeler/validate", {"xml": "{diagram}", "key": "lab_purchase"}, {"ann", "root"}),
+    ("/modeler/drafts", {"xml": "{diagram}", "key": "lab_purchase"}, {"ann", "root"}),
+    ("/modeler/lab_purchase/discard", {"version": 1}, {"ann", "root"}),
+    ("/modeler/deploy", {"xml": "{diagram}", "key": "lab_purchase"}, {"ann", "root"}),
+]
+
+
+@pytest.mark.parametrize("url, body, allowed", JSON_MATRIX, ids=[u for u, _b, _a in JSON_MATRIX])
+def test_json_endpoints_refuse_whoever_may_not(app, weft, world, url, body, allowed):
+    diagram = weft.modeler.diagram("lab_purchase", None).xml
+    for role in ROLES:
+        browser = signed_in(app, None if role == "anonymous" else role)
+        if role in allowed and url.endswith("/discard"):
+            weft.modeler.save(diagram, role, "lab_purchase")          # something to discard
+        sent = {key: diagram if value == "{diagram}" else value for key, value in body.items()}
+        response = browser.post_json(url, sent)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (role, url)
+        elif role in allowed:
+            assert response.status_code == 200, (role, url, response.status_code, response.get_data(as_text=True))
+            if url.endswith("/drafts"):
+                weft.modeler.discard("lab_purchase", None, 1)
+        else:
+            assert response.status_code in DENIED and response.json["error"]["code"] == "forbidden", (role, url)
 
 
 def test_script_in_values_labels_and_comments_is_escaped(app, weft, project):

@@ -23,6 +23,11 @@ class Browser:
         return self.client.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, headers=headers,
                                 **kwargs)
 
+    def post_json(self, url: str, body: dict, **kwargs):
+        """A JSON request as the web UI's scripts send it (the CSRF token in a header)."""
+        headers = {"X-CSRF-Token": self.csrf_token(), **kwargs.pop("headers", {})}
+        return self.client.post(url, json=body, headers=headers, **kwargs)
+
     def csrf_token(self) -> str:
         """The session's token (signing in replaces it)."""
         with self.client.session_transaction() as session:

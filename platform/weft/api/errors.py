@@ -56,13 +56,17 @@ def _details(exc: Exception) -> Any:
 
 
 def handle_weft_error(exc: WeftError):
+    if _web_page():
+        status = next((status for error_class, status, _code in STATUS_BY_ERROR if isinstance(exc, error_class)), 400)
+        return current_app.extensions["html_error"](status, str(exc))
+    return json_error(exc)
+
+
+def json_error(exc: WeftError):
+    """The JSON answer to a domain error (the REST API, and the web UI's JSON endpoints)."""
     for error_class, status, code in STATUS_BY_ERROR:
         if isinstance(exc, error_class):
-            if _web_page():
-                return current_app.extensions["html_error"](status, str(exc))
             return error_response(status, code, str(exc), _details(exc))
-    if _web_page():
-        return current_app.extensions["html_error"](400, str(exc))
     return error_response(400, "bad_request", str(exc))
 
 

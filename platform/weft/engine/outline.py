@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .errors import Problem
+from .gateway_checks import gateway_problems
 from .model import BPMN_NS, DMN_NAMESPACES, ElementInfo
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -152,6 +153,7 @@ def _inspect_container(container, filename, process: ProcessOutline, problems: l
         _inspect_node(node, tag, filename, process, problems, connectors)
         if tag in CONTAINERS:
             _inspect_container(node, filename, process, problems, connectors)
+    problems.extend(gateway_problems(container, filename))
 
 
 def _inspect_node(node, tag: str, filename: str, process: ProcessOutline, problems: list[Problem],

@@ -58,6 +58,16 @@ class DeploymentRepository:
         return self.conn.execute(select(process_definitions)
                                  .where(process_definitions.c.id == definition_id)).first()
 
+    def definition_version(self, key: str, version: int) -> Row | None:
+        return self.conn.execute(select(process_definitions).where(process_definitions.c.key == key,
+                                                                   process_definitions.c.version == version)).first()
+
+    def versions(self) -> list[Row]:
+        """``(key, name, version)`` of every stored process version, by key, newest first."""
+        return list(self.conn.execute(
+            select(process_definitions.c.key, process_definitions.c.name, process_definitions.c.version)
+            .order_by(process_definitions.c.key, process_definitions.c.version.desc())).all())
+
     def definitions_of_deployment(self, deployment_id: int) -> list[Row]:
         return list(self.conn.execute(select(process_definitions)
                                  .where(process_definitions.c.deployment_id == deployment_id)
@@ -83,6 +93,10 @@ class DeploymentRepository:
     def latest_decision(self, key: str) -> Row | None:
         return self.conn.execute(select(decision_definitions).where(decision_definitions.c.key == key)
                                  .order_by(decision_definitions.c.version.desc()).limit(1)).first()
+
+    def decision_keys(self) -> list[str]:
+        return list(self.conn.execute(select(decision_definitions.c.key).distinct()
+                                      .order_by(decision_definitions.c.key)).scalars().all())
 
     def add_decision(self, key: str, name: str | None, version: int, deployment_id: int, resource_id: int,
                      checksum: str, now: dt.datetime) -> int:

@@ -13,6 +13,7 @@ from .collaboration import CollaborationRepository
 from .database import Database
 from .definitions import DefinitionRepository
 from .deployments import DeploymentRepository
+from .drafts import DraftRepository
 from .human_tasks import HumanTaskRepository
 from .incidents import IncidentRepository
 from .instances import InstanceRepository
@@ -36,6 +37,10 @@ class Transaction:
     @cached_property
     def deployments(self) -> DeploymentRepository:
         return DeploymentRepository(self.conn)
+
+    @cached_property
+    def drafts(self) -> DraftRepository:
+        return DraftRepository(self.conn)
 
     @cached_property
     def instances(self) -> InstanceRepository:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..engine import (
+    CompiledDeployment,
     DeployedLookup,
     DeploymentError,
     ModelCache,
@@ -70,22 +71,30 @@ class DeploymentService:
         """Validate everything, then store it in one transaction, or raise ``DeploymentError``
         (from the engine) and store nothing."""
         with self.uow.write() as tx:
-            actor = resolve_actor(tx, user)
-            if actor is not None and not (actor.is_admin or DEPLOYER_GROUP in actor.groups):
-                raise NotAllowed(f"deploying needs the {DEPLOYER_GROUP} or {ADMIN_GROUP} role")
-            tx.deployments.lock_for_deploy()
-            compiled = compile_deployment(source.resources, deployed_lookup(tx),
-                                          self.connectors() if self.connectors else None)
-            check_start_names(tx, compiled.processes)
-            checksum = deployment_checksum(source.resources)
-            previous = tx.deployments.latest_deployment(source.name)
-            if previous is not None and previous.checksum == checksum:
-                return self._unchanged(tx, previous, [p.key for p in compiled.processes])
-            now = self.clock()
-            version = previous.version + 1 if previous is not None else 1
-            deployment_id = tx.deployments.add_deployment(source.name, version, checksum, source.origin, user, now)
-            processes = store_processes(tx, deployment_id, source.resources, compiled, now)
+            return self.deploy_in(tx, source, user)
+
+    def deploy_in(self, tx: Transaction, source: Source, user: str | None) -> Deployment:
+        """``deploy`` within the caller's transaction (the modeler drops the deployed draft in it)."""
+        actor = resolve_actor(tx, user)
+        if actor is not None and not (actor.is_admin or DEPLOYER_GROUP in actor.groups):
+            raise NotAllowed(f"deploying needs the {DEPLOYER_GROUP} or {ADMIN_GROUP} role")
+        tx.deployments.lock_for_deploy()
+        compiled = self.check(tx, source.resources)
+        checksum = deployment_checksum(source.resources)
+        previous = tx.deployments.latest_deployment(source.name)
+        if previous is not None and previous.checksum == checksum:
+            return self._unchanged(tx, previous, [p.key for p in compiled.processes])
+        now = self.clock()
+        version = previous.version + 1 if previous is not None else 1
+        deployment_id = tx.deployments.add_deployment(source.name, version, checksum, source.origin, user, now)
+        processes = store_processes(tx, deployment_id, source.resources, compiled, now)
         return Deployment(deployment_id, source.name, version, [p.key for p in processes], processes)
+
+    def check(self, tx: Transaction, resources: list[Resource]) -> CompiledDeployment:
+        """Every check a deployment of ``resources`` passes, storing nothing; raises ``DeploymentError``."""
+        compiled = compile_deployment(resources, deployed_lookup(tx), self.connectors() if self.connectors else None)
+        check_start_names(tx, compiled.processes)
+        return compiled
 
     def process_definitions(self) -> list[ProcessDefinition]:
         with self.uow.read() as tx:

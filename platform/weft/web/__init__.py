@@ -13,6 +13,7 @@ from .assets import assets
 from .auth import auth
 from .inbox import inbox
 from .instances import instances
+from .modeler import modeler
 from .notifications import notifications
 from .processes import processes
 from .records import records
@@ -22,7 +23,8 @@ from .session import _, check_csrf, csrf_token, load_user
 from .tasks import tasks
 from .templating import register_templating
 
-BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, notifications, admin, scenarios)
+BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, notifications, modeler, scenarios,
+              admin)
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                            "script-src 'self'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
                            "form-action 'self'; base-uri 'self'; object-src 'none'")

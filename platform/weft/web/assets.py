@@ -1,4 +1,5 @@
-"""Browser packages installed by npm (never committed): served read-only from ``node_modules``."""
+"""Browser packages installed by npm (never committed): served read-only from ``node_modules``,
+and the bundles ``npm run build`` makes from them (the modeler) in ``web/build``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ PACKAGES = {
 }
 
 
+# What `npm run build` writes (make install): esbuild bundles of npm packages with Weft's own code.
+BUILD_DIR = Path(__file__).resolve().parent / "build"
+
+
 def node_modules() -> Path:
     return Path(current_app.extensions["weft_settings"].assets_dir)
 
@@ -29,3 +34,11 @@ def vendor(package: str, path: str):
     if not root.is_dir():
         abort(404, description=f"browser assets missing: run `make install` (npm ci) to get {package}")
     return send_from_directory(root, path, max_age=24 * 3600)
+
+
+@assets.get("/build/<path:path>")
+def build(path: str):
+    if not BUILD_DIR.is_dir():
+        abort(404, description="the modeler bundle is missing: run `make install` (npm run build)")
+    # Rebuilt in place: browsers revalidate (ETag) rather than keep a stale bundle.
+    return send_from_directory(BUILD_DIR, path, max_age=0)
