@@ -56,10 +56,10 @@ MATRIX = [
     ("post", "/instances/{instance}/comments", {"pam", "max", "root"}),
     ("post", "/records/supplier/{supplier}/delete", {"max", "root"}),
     ("post", "/admin/groups", {"root"}),
-    ("get", "/scenarios", {"root"}),
-    ("get", "/scenarios/processes/crm/scenarios/lead_unqualified.yaml", {"root"}),
-    ("get", "/scenarios/diagram/processes/crm/scenarios/lead_unqualified.yaml", {"root"}),
-    ("post", "/scenarios/processes/crm/scenarios/lead_unqualified.yaml", {"root"}),
+    ("get", "/scenarios", {"ann", "root"}),
+    ("get", "/scenarios/processes/crm/scenarios/lead_unqualified.yaml", {"ann", "root"}),
+    ("get", "/scenarios/diagram/processes/crm/scenarios/lead_unqualified.yaml", {"ann", "root"}),
+    ("post", "/scenarios/processes/crm/scenarios/lead_unqualified.yaml", {"ann", "root"}),
 ]
 
 
