@@ -19,6 +19,7 @@ from .packages.sources import Source, read_source
 from .persistence import schema
 from .persistence.database import Database
 from .persistence.unit_of_work import UnitOfWork
+from .services.account_admin import AccountAdminService
 from .services.accounts import AccountService, User
 from .services.audit import AuditService
 from .services.collaboration import CollaborationService
@@ -30,11 +31,14 @@ from .services.inbox import InboxService
 from .services.instance_admin import InstanceAdminService
 from .services.instance_runner import InstanceRunner
 from .services.instance_view import InstanceViewService
+from .services.job_admin import JobAdminService
 from .services.jobs import JobService
 from .services.mail_delivery import MailDelivery
 from .services.modules import ModuleService
 from .services.notifications import NotificationService
+from .services.package_upload import UploadService
 from .services.process_instance import ProcessInstance, ProcessInstanceService
+from .services.process_versions import ProcessVersionService
 from .services.records import RecordService
 from .services.reports import ReportService
 from .services.seeding import SeedService
@@ -100,6 +104,10 @@ class Weft:
         self.instance_views = InstanceViewService(uow, self.instances)
         self.instance_admin = InstanceAdminService(uow, runner, self.instances, self.instance_views, self.clock)
         self.audit = AuditService(uow, self.clock)
+        self.account_admin = AccountAdminService(uow, self.clock)
+        self.versions = ProcessVersionService(uow)
+        self.job_admin = JobAdminService(uow, self.clock)
+        self.uploads = UploadService(self.deployments, self.modules)
         self.reports = ReportService(uow, self.entities)
         self.seeds = SeedService(uow, self.accounts, self.records, self.starts, self.human_tasks, self.clock)
         self.events = EventService(uow, runner)
