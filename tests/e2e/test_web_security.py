@@ -19,6 +19,7 @@ def world(app, weft, project):
     weft.add_user("max", groups=["purchase_manager"])
     weft.add_user("eve")
     weft.add_user("root", groups=["admin"])
+    weft.create_token("eve", "matrix")                   # token 1
     supplier = weft.records.create("supplier", {"name": "Acme"})
     pam = signed_in(app, "pam")
     pam.post("/start/lab_purchase")
@@ -42,12 +43,32 @@ MATRIX = [
     ("get", "/records/supplier/new", {"max", "root"}),
     ("get", "/lookup/supplier?q=A", {"pam", "max", "root"}),
     ("get", "/admin/users", {"root"}),
+    ("get", "/admin/", {"root"}),
+    ("get", "/admin/instances?variable=amount&value=1", {"root"}),
+    ("get", "/admin/instances/{instance}", {"root"}),
+    ("get", "/admin/processes", {"root"}),
+    ("get", "/admin/processes/lab_purchase", {"root"}),
+    ("get", "/admin/processes/lab_purchase/diff?old=1&new=1", {"root"}),
+    ("get", "/admin/deployments", {"root"}),
+    ("get", "/admin/jobs", {"root"}),
+    ("get", "/admin/audit", {"root"}),
     ("post", "/tasks/{task}/claim", {"max", "root"}),
     ("post", "/tasks/{task}/comments", {"max", "root"}),
     ("post", "/tasks/{task}/conditions", {"max", "root"}),
     ("post", "/instances/{instance}/comments", {"pam", "max", "root"}),
     ("post", "/records/supplier/{supplier}/delete", {"max", "root"}),
     ("post", "/admin/groups", {"root"}),
+    ("post", "/admin/users/eve", {"root"}),
+    ("post", "/admin/tokens", {"root"}),
+    ("post", "/admin/tokens/1/revoke", {"root"}),
+    ("post", "/admin/instances/{instance}/suspend", {"root"}),
+    ("post", "/admin/instances/{instance}/resume", {"root"}),
+    ("post", "/admin/instances/{instance}/cancel", {"root"}),
+    ("post", "/admin/instances/{instance}/retry", {"root"}),
+    ("post", "/admin/instances/{instance}/variables", {"root"}),
+    ("post", "/admin/instances/{instance}/migrate", {"root"}),
+    ("post", "/admin/deployments", {"root"}),
+    ("post", "/admin/jobs/1/run", {"root"}),
 ]
 
 

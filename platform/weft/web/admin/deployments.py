@@ -9,7 +9,7 @@ from ...engine import DeploymentError
 from ...packages.archive import MAX_ARCHIVE_BYTES
 from ..forms_input import load_form
 from ..session import _, admin_only, platform
-from .blueprint import REFUSALS, admin, describe, refusal
+from .blueprint import REFUSALS, admin, describe, refusal, refuse
 
 PER_PAGE = 25
 
@@ -74,6 +74,8 @@ def deploy():
              if f.filename]
     if errors:
         return _deployments_page(errors, status=422)
+    if not files:
+        return refuse({"file": [_("choose the files to deploy")]}, url_for("admin.deployments"))
     force = [part.strip() for part in values["force"].split(",") if part.strip()]
     try:
         result = platform().uploads.deploy(files, g.actor.name, force=force, dry_run=values["dry_run"])

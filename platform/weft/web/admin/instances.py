@@ -53,11 +53,11 @@ class SearchArgs(Schema):
 
 
 class RetryForm(Schema):
-    variables = JsonObject(load_default="")
+    variables = JsonObject(load_default=None, allow_none=True)
 
 
 class VariablesForm(Schema):
-    variables = JsonObject(load_default="")
+    variables = JsonObject(load_default=None, allow_none=True)
     revision = fields.Integer(load_default=None, allow_none=True)
 
 
@@ -141,7 +141,7 @@ def retry(instance_id: str):
 @admin_only
 def edit_variables(instance_id: str):
     values, errors = load_form(VariablesForm())
-    if not errors and values["variables"] is None:
+    if not errors and not values["variables"]:
         flash(_("Nothing to change."), "info")
         return redirect(_back(instance_id))
     if not errors:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import g, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
+from ...services.errors import NotFound
 from ...services.job_admin import KINDS
 from ..forms_input import load_form
 from ..session import _, admin_only, platform
-from .blueprint import act, admin
+from .blueprint import admin
 
 PER_PAGE = 50
 
@@ -33,5 +34,10 @@ def jobs():
 @admin.post("/jobs/<int:job_id>/run")
 @admin_only
 def run_job(job_id: int):
-    return act(lambda: platform().job_admin.run_now(job_id, g.actor.name),
-               _("The job is due now; the scheduler takes it up within a poll interval."), url_for("admin.jobs"))
+    try:
+        platform().job_admin.run_now(job_id, g.actor.name)
+    except NotFound as exc:                       # it ran meanwhile: jobs go once done
+        flash(_("Not done: {reason}", reason=str(exc)), "warning")
+        return redirect(url_for("admin.jobs"))
+    flash(_("The job is due now; the scheduler takes it up within a poll interval."), "success")
+    return redirect(url_for("admin.jobs"))

@@ -84,11 +84,11 @@ def add_group():
 def create_token():
     values, errors = load_form(TokenForm())
     if errors:
-        return _page({f"token_{k}": v for k, v in errors.items()}, request.form, 422)
+        return refuse(errors, url_for("admin.users") + "#tokens")
     try:
         token = platform().accounts.create_token(values["user"], values["label"] or None, by=g.actor.name)
     except REFUSALS as exc:
-        return _page({"token_user": [refusal(exc)]}, request.form, 422)
+        return refuse({"user": [refusal(exc)]}, url_for("admin.users") + "#tokens")
     page, status = _page(token=token)
     return page, status, {"Cache-Control": "no-store"}
 
