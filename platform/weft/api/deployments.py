@@ -11,6 +11,7 @@ from werkzeug.exceptions import BadRequest
 from ..packages.archive import MAX_ARCHIVE_BYTES as MAX_PACKAGE_BYTES
 from ..packages.locate import PACKAGE_SUFFIX
 from ..services.package_upload import MAX_UPLOAD_FILES
+from .admin_schemas import DiffQuerySchema, ElementChangeSchema, VersionSchema
 from .auth import current_actor
 from .context import paged, platform
 from .schemas import (
@@ -71,3 +72,25 @@ class ProcessDefinitions(MethodView):
         start = (args["page"] - 1) * args["per_page"]
         return paged(ProcessDefinitionSchema(many=True).dump(everything[start:start + args["per_page"]]),
                      len(everything))
+
+
+@definitions.route("/<key>/versions")
+class Versions(MethodView):
+    @definitions.response(200, VersionSchema(many=True))
+    @definitions.alt_response(403, schema=ApiErrorSchema)
+    @definitions.alt_response(404, schema=ApiErrorSchema)
+    def get(self, key):
+        """Every version of a process, newest first, with its instances by state (administrators)."""
+        return platform().versions.versions(key, current_actor().name)[1]
+
+
+@definitions.route("/<key>/diff")
+class Diff(MethodView):
+    @definitions.arguments(DiffQuerySchema, location="query")
+    @definitions.response(200, ElementChangeSchema(many=True))
+    @definitions.alt_response(403, schema=ApiErrorSchema)
+    @definitions.alt_response(404, schema=ApiErrorSchema)
+    @definitions.alt_response(422, schema=ApiErrorSchema, description="no such version")
+    def get(self, args, key):
+        """The elements added, removed and changed from version ``old`` to version ``new`` (administrators)."""
+        return platform().versions.diff(key, args["old"], args["new"], current_actor().name).changes

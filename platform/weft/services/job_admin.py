@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..persistence.unit_of_work import UnitOfWork
 from .accounts import require_admin
 from .audit import record
-from .errors import NotFound, ValidationError
+from .errors import Conflict, NotFound, ValidationError
 
 KINDS = ("timer", "start_timer", "async")
 
@@ -70,12 +70,15 @@ class JobAdminService:
                             for r in failed])
 
     def run_now(self, job_id: int, by: str | None = None) -> None:
-        """Make a waiting job due now (the scheduler or ``run_jobs`` takes it up)."""
+        """Make an asynchronous job waiting for its next attempt due now (the scheduler or
+        ``run_jobs`` takes it up). Timers fire when they are due, not earlier."""
         with self.uow.write() as tx:
             require_admin(tx, by, "run jobs")
             job = tx.jobs.get(job_id)
             if job is None:
                 raise NotFound(f"no job {job_id} (it may have run meanwhile)")
+            if job.kind != "async":
+                raise Conflict(f"job {job_id} is a {job.kind.replace('_', ' ')}: timers fire when they are due")
             now = self.clock()
             tx.jobs.reschedule(job.id, now, job.retries, job.attempts, job.last_error)
             record(tx, now, by, "job.run_now", "job", job.id,

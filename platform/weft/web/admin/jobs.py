@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from ...services.errors import NotFound
+from ...services.errors import Conflict, NotFound
 from ...services.job_admin import KINDS
 from ..forms_input import load_form
 from ..session import _, admin_only, platform
@@ -36,7 +36,7 @@ def jobs():
 def run_job(job_id: int):
     try:
         platform().job_admin.run_now(job_id, g.actor.name)
-    except NotFound as exc:                       # it ran meanwhile: jobs go once done
+    except (NotFound, Conflict) as exc:           # not found: it ran meanwhile (jobs go once done)
         flash(_("Not done: {reason}", reason=str(exc)), "warning")
         return redirect(url_for("admin.jobs"))
     flash(_("The job is due now; the scheduler takes it up within a poll interval."), "success")
