@@ -14,12 +14,18 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    MessageEventDefinitionConverter,
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.task import TaskState
 
+from .events import WeftCycle, WeftDuration, WeftMessage, WeftSignal, WeftTimeDate
 from .model import ProcessModel
 from .tree import preorder
 from .workflow import WeftSubWorkflow, WeftWorkflow
@@ -37,6 +43,12 @@ def build_registry() -> DefaultRegistry:
     registry.register(datetime.time, lambda v: {"value": v.isoformat()},
                       lambda v: datetime.time.fromisoformat(v["value"]))
     registry.register(set, lambda v: {"items": sorted(v, key=repr)}, lambda v: set(v["items"]))
+    # Weft's event definitions reach the state inside caught events (an event-based gateway
+    # keeps the events it saw until the path it chose has moved on).
+    MessageEventDefinitionConverter(WeftMessage, registry)
+    EventDefinitionConverter(WeftSignal, registry)
+    for timer in (WeftTimeDate, WeftDuration, WeftCycle):
+        TimerConditionalEventDefinitionConverter(timer, registry)
     return registry
 
 
