@@ -145,7 +145,7 @@ def test_bad_variable_edits_name_the_field_and_change_nothing(weft, bpmn_file):
     with pytest.raises(Conflict, match="changed meanwhile"):
         weft.instance_admin.replace_variables(instance.id, {"amount": 2}, revision=0)
     assert weft.instance(instance.id).variables == {"amount": 1}
-    assert weft.audit.entries()[1] == 0
+    assert weft.audit.entries(AuditFilter(target_kind="instance"))[1] == 0
 
 
 def test_replacing_variables_sets_changed_and_removes_missing_ones(weft, bpmn_file):
@@ -157,7 +157,7 @@ def test_replacing_variables_sets_changed_and_removes_missing_ones(weft, bpmn_fi
     plain["amount"] = 6
     edited = weft.instance_admin.replace_variables(instance.id, plain, detail.revision)
     assert edited.variables == {"amount": 6, "keep": "k"}
-    [entry] = weft.audit.entries()[0]
+    [entry] = weft.audit.entries(AuditFilter(action="instance.variables"))[0]
     assert entry.details == {"changes": {"amount": [5, 6], "drop": [True, None]}, "removed": ["drop"]}
 
 
