@@ -42,8 +42,9 @@ def test_account_changes_are_audited_and_need_an_administrator(weft):
     assert by_root[2][4] == {"active": [True, False], "password": "reset"}
     assert token not in str(by_root) and "new-password" not in str(by_root)
     assert [a[1] for a in actions(weft, target_kind="user")] == ["user.add", "user.add", "user.update"]
-    for attempt in (lambda: weft.accounts.add_group("x", by="emma"),
-                    lambda: weft.accounts.create_token("root", by="emma"),
-                    lambda: weft.account_admin.update_user("root", [], True, by="emma")):
+    weft.add_user("eve")
+    for attempt in (lambda: weft.accounts.add_group("x", by="eve"),
+                    lambda: weft.accounts.create_token("root", by="eve"),
+                    lambda: weft.account_admin.update_user("root", [], True, by="eve")):
         with pytest.raises(NotAllowed):
             attempt()
