@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from werkzeug.security import generate_password_hash
 
-from ..persistence.unit_of_work import UnitOfWork
+from ..persistence.unit_of_work import Transaction, UnitOfWork
 from . import audit
 from .accounts import MIN_PASSWORD_LENGTH, User, require_admin, user_from_record
 from .actor import ADMIN_GROUP
@@ -79,18 +79,7 @@ class AccountAdminService:
             account = tx.accounts.user(name)
             if account is None:
                 raise UnknownUser(f"unknown user {name!r}")
-            wanted = {}
-            for group in dict.fromkeys(groups):
-                group_id = tx.accounts.group_id(group)
-                if group_id is None:
-                    raise UnknownGroup(f"unknown group {group!r}")
-                wanted[group] = group_id
-            removed = [g for g in account.groups if g not in wanted]
-            added = [g for g in wanted if g not in account.groups]
-            for group in removed:
-                tx.accounts.remove_member(tx.accounts.group_id(group) or 0, account.id)
-            for group in added:
-                tx.accounts.add_member(wanted[group], account.id)
+            added, removed = _set_groups(tx, account, groups)
             details: dict[str, object] = {}
             if added or removed:
                 details["groups"] = {"added": sorted(added), "removed": sorted(removed)}
@@ -119,3 +108,20 @@ class AccountAdminService:
                 audit.record(tx, now, by, "token.revoke", "token", token_id, {"user": token.user_name,
                                                                                "label": token.label})
         return TokenInfo(token.id, token.user_name, token.label, token.created_at, token.revoked_at or now)
+
+
+def _set_groups(tx: Transaction, account, groups: list[str]) -> tuple[list[str], list[str]]:
+    """Make ``groups`` exactly the account's groups; the groups added and removed."""
+    wanted = {}
+    for group in dict.fromkeys(groups):
+        group_id = tx.accounts.group_id(group)
+        if group_id is None:
+            raise UnknownGroup(f"unknown group {group!r}")
+        wanted[group] = group_id
+    removed = [g for g in account.groups if g not in wanted]
+    added = [g for g in wanted if g not in account.groups]
+    for group in removed:
+        tx.accounts.remove_member(tx.accounts.group_id(group) or 0, account.id)
+    for group in added:
+        tx.accounts.add_member(wanted[group], account.id)
+    return added, removed

@@ -83,9 +83,10 @@ def test_refusals_name_each_element_and_why():
 
 def test_a_running_multi_instance_keeps_its_iterations():
     old, step = run("mi", mi_process(False), {"operations": ["x", "y"]})
-    new = model_of(process_xml("mi", [Node("userTask", "op", "Operation", {}, mi_process(False).split(
-        '<userTask id="op" name="Operation" camunda:candidateGroups="shop">')[1].split("</userTask>")[0]),
-        start(), user("check"), end()], chain("start", "op", "check", "end")), "mi")
+    loop = ('<multiInstanceLoopCharacteristics isSequential="false" camunda:collection="${operations}" '
+            'camunda:elementVariable="operation"/>')
+    new = model_of(process_xml("mi", [start(), Node("userTask", "op", "Operation", {}, loop), user("check"), end()],
+                               chain("start", "op", "check", "end")), "mi")
     step = migrate(old, new, step)
     step = complete(new, step)
     step = complete(new, step)
