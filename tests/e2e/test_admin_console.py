@@ -159,7 +159,8 @@ def test_timers_and_jobs_are_listed_and_a_failing_job_runs_now(console, bpmn_fil
     assert "1 waiting" in root.get("/admin/jobs?kind=timer").text
     failing = root.get("/admin/jobs?failing=true").text
     assert "1 waiting" in failing and "divide" in failing
-    assert root.get("/admin/jobs?kind=sleep").status_code == 422
+    refused = root.get("/admin/jobs?kind=sleep")
+    assert refused.status_code == 422 and field_errors(refused.text) == ["one of timer, start_timer, async"]
     weft.set_variables(calc.id, {"rate": 2})
     job_id = re.search(r'action="/admin/jobs/(\d+)/run"', failing).group(1)
     root.post(f"/admin/jobs/{job_id}/run")

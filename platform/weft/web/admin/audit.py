@@ -19,9 +19,9 @@ KINDS = ("instance", "deployment", "job", "user", "group", "token")
 
 class AuditArgs(Schema):
     actor = fields.String(load_default="", validate=validate.Length(max=150))
-    action = fields.String(load_default="", validate=validate.OneOf(["", *ACTIONS,
-                                                                      *{a.split(".")[0] + "." for a in ACTIONS}]))
-    target_kind = fields.String(load_default="", validate=validate.OneOf(["", *KINDS]))
+    action = fields.String(load_default="", validate=validate.OneOf(
+        ["", *ACTIONS, *{a.split(".")[0] + "." for a in ACTIONS}], error="one of the actions listed"))
+    target_kind = fields.String(load_default="", validate=validate.OneOf(["", *KINDS], error=f"one of {', '.join(KINDS)}"))
     target_id = fields.String(load_default="", validate=validate.Length(max=255))
     since = fields.Date(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))

@@ -37,7 +37,8 @@ class JsonObject(fields.String):
 class SearchArgs(Schema):
     process_key = fields.String(load_default="", validate=validate.Length(max=255))
     version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    state = fields.String(load_default="", validate=validate.OneOf(["", "suspended", *STATES]))
+    state = fields.String(load_default="", validate=validate.OneOf(
+        ["", "suspended", *STATES], error=f"one of {', '.join([*STATES, 'suspended'])}"))
     business_key = fields.String(load_default="", validate=validate.Length(max=255))
     started_by = fields.String(load_default="", validate=validate.Length(max=150))
     started_from = fields.Date(load_default=None, allow_none=True)

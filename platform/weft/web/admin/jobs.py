@@ -15,7 +15,7 @@ PER_PAGE = 50
 
 
 class JobArgs(Schema):
-    kind = fields.String(load_default="", validate=validate.OneOf(["", *KINDS]))
+    kind = fields.String(load_default="", validate=validate.OneOf(["", *KINDS], error=f"one of {', '.join(KINDS)}"))
     failing = fields.Boolean(load_default=False)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
 
