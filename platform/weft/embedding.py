@@ -19,21 +19,27 @@ from .packages.sources import Source, read_source
 from .persistence import schema
 from .persistence.database import Database
 from .persistence.unit_of_work import UnitOfWork
+from .services.account_admin import AccountAdminService
 from .services.accounts import AccountService, User
+from .services.audit import AuditService
 from .services.collaboration import CollaborationService
 from .services.deployment import Deployment, DeploymentService, ProcessDefinition
 from .services.entity_registry import EntityRegistry
 from .services.events import EventService
 from .services.human_task import HumanTaskService, Task
 from .services.inbox import InboxService
+from .services.instance_admin import InstanceAdminService
 from .services.instance_runner import InstanceRunner
 from .services.instance_view import InstanceViewService
+from .services.job_admin import JobAdminService
 from .services.jobs import JobService
 from .services.mail_delivery import MailDelivery
 from .services.modeler import ModelerService
 from .services.modules import ModuleService
 from .services.notifications import NotificationService
+from .services.package_upload import UploadService
 from .services.process_instance import ProcessInstance, ProcessInstanceService
+from .services.process_versions import ProcessVersionService
 from .services.records import RecordService
 from .services.reports import ReportService
 from .services.seeding import SeedService
@@ -98,6 +104,12 @@ class Weft:
         self.starts = StartService(uow, self.instances, forms)
         self.collaboration = CollaborationService(uow, self.clock)
         self.instance_views = InstanceViewService(uow, self.instances)
+        self.instance_admin = InstanceAdminService(uow, runner, self.instances, self.instance_views, self.clock)
+        self.audit = AuditService(uow, self.clock)
+        self.account_admin = AccountAdminService(uow, self.clock)
+        self.versions = ProcessVersionService(uow)
+        self.job_admin = JobAdminService(uow, self.clock)
+        self.uploads = UploadService(self.deployments, self.modules)
         self.reports = ReportService(uow, self.entities)
         self.seeds = SeedService(uow, self.accounts, self.records, self.starts, self.human_tasks, self.clock)
         self.events = EventService(uow, runner)
@@ -189,6 +201,16 @@ class Weft:
 
     def resume(self, instance_id: str | uuid.UUID, user: str | None = None) -> ProcessInstance:
         return self.instances.resume(instance_id, user)
+
+    def set_variables(self, instance_id: str | uuid.UUID, values: dict[str, Any] | None = None,
+                      remove: list[str] | None = None, user: str | None = None) -> ProcessInstance:
+        """Set and remove variables of an active instance (administrators; audited)."""
+        return self.instance_admin.set_variables(instance_id, values, remove, user)
+
+    def migrate(self, instance_id: str | uuid.UUID, version: int, user: str | None = None) -> ProcessInstance:
+        """Move an active instance to another version of its process (administrators; audited);
+        refused, naming the element, when an active element does not exist there."""
+        return self.instance_admin.migrate(instance_id, version, user)
 
     # -- events and background work ---------------------------------------------------------
     def correlate(self, message_name: str, correlation: dict[str, Any] | None = None,

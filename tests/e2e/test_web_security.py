@@ -21,6 +21,7 @@ def world(app, weft, project):
     weft.add_user("max", groups=["purchase_manager"])
     weft.add_user("eve")
     weft.add_user("root", groups=["admin"])
+    weft.create_token("eve", "matrix")                   # token 1
     supplier = weft.records.create("supplier", {"name": "Acme"})
     pam = signed_in(app, "pam")
     pam.post("/start/lab_purchase")
@@ -50,6 +51,15 @@ MATRIX = [
     ("get", "/modeler/lab_purchase?version=1", {"ann", "root"}),
     ("get", "/modeler/lab_purchase/diagram.bpmn", {"ann", "root"}),
     ("get", "/modeler/choices.json", {"ann", "root"}),
+    ("get", "/admin/", {"root"}),
+    ("get", "/admin/instances?variable=amount&value=1", {"root"}),
+    ("get", "/admin/instances/{instance}", {"root"}),
+    ("get", "/admin/processes", {"root"}),
+    ("get", "/admin/processes/lab_purchase", {"root"}),
+    ("get", "/admin/processes/lab_purchase/diff?old=1&new=1", {"root"}),
+    ("get", "/admin/deployments", {"root"}),
+    ("get", "/admin/jobs", {"root"}),
+    ("get", "/admin/audit", {"root"}),
     ("post", "/tasks/{task}/claim", {"max", "root"}),
     ("post", "/tasks/{task}/comments", {"max", "root"}),
     ("post", "/tasks/{task}/conditions", {"max", "root"}),
@@ -60,6 +70,17 @@ MATRIX = [
     ("get", "/scenarios/processes/crm/scenarios/lead_unqualified.yaml", {"ann", "root"}),
     ("get", "/scenarios/diagram/processes/crm/scenarios/lead_unqualified.yaml", {"ann", "root"}),
     ("post", "/scenarios/processes/crm/scenarios/lead_unqualified.yaml", {"ann", "root"}),
+    ("post", "/admin/users/eve", {"root"}),
+    ("post", "/admin/tokens", {"root"}),
+    ("post", "/admin/tokens/1/revoke", {"root"}),
+    ("post", "/admin/instances/{instance}/suspend", {"root"}),
+    ("post", "/admin/instances/{instance}/resume", {"root"}),
+    ("post", "/admin/instances/{instance}/cancel", {"root"}),
+    ("post", "/admin/instances/{instance}/retry", {"root"}),
+    ("post", "/admin/instances/{instance}/variables", {"root"}),
+    ("post", "/admin/instances/{instance}/migrate", {"root"}),
+    ("post", "/admin/deployments", {"root"}),
+    ("post", "/admin/jobs/1/run", {"root"}),
 ]
 
 

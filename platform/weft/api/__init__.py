@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_smorest import Api
 
+from .admin import audit, jobs
 from .auth import authenticate
 from .deployments import definitions, deployments, modules
 from .entities import entities
@@ -16,7 +17,7 @@ from .reports import reports
 from .schemas import ApiErrorSchema
 from .tasks import tasks
 
-BLUEPRINTS = (deployments, definitions, modules, instances, tasks, events, entities, reports)
+BLUEPRINTS = (deployments, definitions, modules, instances, tasks, events, entities, reports, audit, jobs)
 
 
 class WeftApi(Api):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
@@ -11,9 +9,9 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import BadRequest
 
 from ..packages.archive import MAX_ARCHIVE_BYTES as MAX_PACKAGE_BYTES
-from ..packages.archive import read_package
 from ..packages.locate import PACKAGE_SUFFIX
-from ..packages.sources import from_uploads
+from ..services.package_upload import MAX_UPLOAD_FILES
+from .admin_schemas import DiffQuerySchema, ElementChangeSchema, VersionSchema
 from .auth import current_actor
 from .context import paged, platform
 from .schemas import (
@@ -25,8 +23,6 @@ from .schemas import (
     PageArgsSchema,
     ProcessDefinitionSchema,
 )
-
-MAX_UPLOAD_FILES = 200
 
 deployments = Blueprint("deployments", __name__, url_prefix="/api/v1/deployments",
                         description="Deploy BPMN/DMN files as new process versions")
@@ -49,16 +45,12 @@ class Deployments(MethodView):
         if not uploads or len(uploads) > MAX_UPLOAD_FILES:
             raise BadRequest(f"send 1 to {MAX_UPLOAD_FILES} files in the multipart field 'file'")
         files = [(upload.filename or "upload.bpmn", upload.read(MAX_PACKAGE_BYTES + 1)) for upload in uploads]
-        packages = [(name, content) for name, content in files if name.lower().endswith(PACKAGE_SUFFIX)]
-        if packages:
-            if len(files) != 1:
-                raise BadRequest("send one .weftpkg per request, without other files")
-            name, content = packages[0]
-            module = read_package(content, os.path.basename(name.replace("\\", "/")))
-            force = [part.strip() for part in form["force"].split(",") if part.strip()]
-            return platform().modules.deploy([module], current_actor().name, force, form["dry_run"])[0]
-        source = from_uploads(files, form.get("name"))
-        return platform().deployments.deploy(source, user=current_actor().name)
+        force = [part.strip() for part in form["force"].split(",") if part.strip()]
+        packaged = any(name.lower().endswith(PACKAGE_SUFFIX) for name, _content in files)
+        if packaged and len(files) != 1:
+            raise BadRequest("send one .weftpkg per request, without other files")
+        return platform().uploads.deploy(files, current_actor().name, form.get("name"), force if packaged else (),
+                                         form["dry_run"] and packaged)
 
 
 @modules.route("")
@@ -80,3 +72,25 @@ class ProcessDefinitions(MethodView):
         start = (args["page"] - 1) * args["per_page"]
         return paged(ProcessDefinitionSchema(many=True).dump(everything[start:start + args["per_page"]]),
                      len(everything))
+
+
+@definitions.route("/<key>/versions")
+class Versions(MethodView):
+    @definitions.response(200, VersionSchema(many=True))
+    @definitions.alt_response(403, schema=ApiErrorSchema)
+    @definitions.alt_response(404, schema=ApiErrorSchema)
+    def get(self, key):
+        """Every version of a process, newest first, with its instances by state (administrators)."""
+        return platform().versions.versions(key, current_actor().name)[1]
+
+
+@definitions.route("/<key>/diff")
+class Diff(MethodView):
+    @definitions.arguments(DiffQuerySchema, location="query")
+    @definitions.response(200, ElementChangeSchema(many=True))
+    @definitions.alt_response(403, schema=ApiErrorSchema)
+    @definitions.alt_response(404, schema=ApiErrorSchema)
+    @definitions.alt_response(422, schema=ApiErrorSchema, description="no such version")
+    def get(self, args, key):
+        """The elements added, removed and changed from version ``old`` to version ``new`` (administrators)."""
+        return platform().versions.diff(key, args["old"], args["new"], current_actor().name).changes

@@ -6,12 +6,13 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..services.instance_query import InstanceQuery
+from .admin_schemas import InstanceSearchSchema, MigrateSchema, VariablesChangeSchema
 from .auth import current_actor
 from .context import paged, platform
 from .schemas import (
     ApiErrorSchema,
     IncidentSchema,
-    InstanceQuerySchema,
     ProcessInstanceSchema,
     RetrySchema,
     StartInstanceSchema,
@@ -32,13 +33,15 @@ class ProcessInstances(MethodView):
         return platform().instances.start(body["process_key"], body["variables"], body["business_key"],
                                           user=current_actor().name)
 
-    @instances.arguments(InstanceQuerySchema, location="query", unknown=ma.RAISE)
+    @instances.arguments(InstanceSearchSchema, location="query", unknown=ma.RAISE)
     @instances.response(200, ProcessInstanceSchema(many=True),
                         headers={"X-Total-Count": {"schema": {"type": "integer"}}})
+    @instances.alt_response(422, schema=ApiErrorSchema, description="invalid criteria, each named")
     def get(self, args):
-        """Instances you started (administrators: all), newest first."""
+        """Instances you started (administrators: all), newest first, by process, version,
+        state, business key, starter, start time and variable value."""
         page, per_page = args.pop("page"), args.pop("per_page")
-        found, total = platform().instances.instances(**args, page=page, per_page=per_page,
+        found, total = platform().instances.instances(query=InstanceQuery(**args), page=page, per_page=per_page,
                                                       user=current_actor().name)
         return paged(ProcessInstanceSchema(many=True).dump(found), total)
 
@@ -76,6 +79,32 @@ class Retry(MethodView):
     def post(self, body, instance_id):
         """Resolve the instance's incidents: set ``variables``, re-run the failed elements (administrators)."""
         return platform().instances.retry(instance_id, body["variables"], user=current_actor().name)
+
+
+@instances.route("/<instance_id>/migrate")
+class Migrate(MethodView):
+    @instances.arguments(MigrateSchema)
+    @instances.response(200, ProcessInstanceSchema)
+    @instances.alt_response(403, schema=ApiErrorSchema)
+    @instances.alt_response(404, schema=ApiErrorSchema)
+    @instances.alt_response(409, schema=ApiErrorSchema, description="refused: names the element that no longer exists")
+    def post(self, body, instance_id):
+        """Move an active instance to another version of its process (administrators; audited)."""
+        return platform().instance_admin.migrate(instance_id, body["version"], user=current_actor().name)
+
+
+@instances.route("/<instance_id>/variables")
+class InstanceVariables(MethodView):
+    @instances.arguments(VariablesChangeSchema)
+    @instances.response(200, ProcessInstanceSchema)
+    @instances.alt_response(403, schema=ApiErrorSchema)
+    @instances.alt_response(404, schema=ApiErrorSchema)
+    @instances.alt_response(409, schema=ApiErrorSchema, description="the instance is not active")
+    @instances.alt_response(422, schema=ApiErrorSchema, description="invalid names or values, each named")
+    def patch(self, body, instance_id):
+        """Set and delete variables of an active instance (administrators; old and new values audited)."""
+        return platform().instance_admin.set_variables(instance_id, body["set"], body["remove"],
+                                                       user=current_actor().name)
 
 
 @instances.route("/<instance_id>/incidents")

@@ -136,13 +136,6 @@ class StartInstanceSchema(ma.Schema):
     business_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
-class InstanceQuerySchema(PageArgsSchema):
-    process_key = fields.String()
-    state = fields.String(validate=validate.OneOf(["running", "waiting", "completed", "terminated", "failed"]))
-    business_key = fields.String()
-    started_by = fields.String()
-
-
 class TaskSchema(ma.Schema):
     id = fields.String()
     instance_id = fields.String()

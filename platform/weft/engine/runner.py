@@ -24,6 +24,7 @@ from .errors import ProcessError
 from .events import StartTrigger, Wait, WeftMessage, WeftSignal, starts_by_hand, waits_of
 from .history import HistoryEntry, HistoryRecorder
 from .human_task import UserTaskInfo, describe_user_task
+from .migration import MigrationProblem, migration_problems, rebind
 from .model import ProcessModel
 from .pruning import prune
 from .sandbox import Sandbox
@@ -42,6 +43,14 @@ class TaskNotReady(ProcessError):
 
 class NotStartable(ProcessError):
     """The process has only message or signal start events."""
+
+
+class MigrationRefused(ProcessError):
+    """The instance cannot move to the other version; ``problems`` say which element and why."""
+
+    def __init__(self, message: str, problems: list[MigrationProblem], process: str | None = None):
+        self.problems = problems
+        super().__init__(message, element=problems[0].element_id if problems else None, process=process)
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,42 @@ class ProcessRunner:
             workflow.update_waiting_tasks()
 
         return self._run(model, state, execution, known, reset)
+
+    def set_variables(self, model: ProcessModel, state: str | None, values: dict[str, Any], removed: list[str],
+                      execution: Execution, known: set[UUID]) -> Step:
+        """Set and remove variables on every live or failed task; nothing runs."""
+        def edit(workflow: WeftWorkflow) -> None:
+            for task in all_tasks(workflow):
+                if task.has_state(LIVE | TaskState.ERROR):
+                    task.data.update(values)
+                    for name in removed:
+                        task.data.pop(name, None)
+
+        return self._change(model, model, state, execution, known, edit)
+
+    def migrate(self, model: ProcessModel, target: ProcessModel, state: str | None, execution: Execution,
+                known: set[UUID]) -> Step:
+        """Move the instance onto ``target`` (another version of its process); nothing runs.
+        Raises ``MigrationRefused`` when an element holding a token has no place in ``target``."""
+        def move(workflow: WeftWorkflow) -> None:
+            problems = migration_problems(workflow, target)
+            if problems:
+                raise MigrationRefused(f"cannot migrate: {problems[0].element_id}", problems, model.key)
+            rebind(workflow, target)
+
+        return self._change(model, target, state, execution, known, move)
+
+    def _change(self, model: ProcessModel, target: ProcessModel, state: str | None, execution: Execution,
+                known: set[UUID], change: Callable[[WeftWorkflow], None]) -> Step:
+        with model.lock:
+            workflow = self._restore(model, state)
+            change(workflow)
+            state = self.codec.dumps(workflow)
+        with target.lock:
+            workflow = self._restore(target, state)
+            workflow.connectors = ConnectorRuntime(self.connectors, execution, self.clock)
+            return self._step(workflow, HistoryRecorder(target, self.clock, self.codec.to_plain), execution, known,
+                              [])
 
     def cancel(self, model: ProcessModel, state: str | None) -> Step:
         with model.lock:

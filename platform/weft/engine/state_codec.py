@@ -14,10 +14,18 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    MessageEventDefinitionConverter,
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.util.task import TaskState
 
+from .events import WeftCycle, WeftDuration, WeftMessage, WeftSignal, WeftTimeDate
 from .model import ProcessModel
 from .tree import preorder
 from .workflow import WeftSubWorkflow, WeftWorkflow
@@ -35,6 +43,12 @@ def build_registry() -> DefaultRegistry:
     registry.register(datetime.time, lambda v: {"value": v.isoformat()},
                       lambda v: datetime.time.fromisoformat(v["value"]))
     registry.register(set, lambda v: {"items": sorted(v, key=repr)}, lambda v: set(v["items"]))
+    # Weft's event definitions reach the state inside caught events (an event-based gateway
+    # keeps the events it saw until the path it chose has moved on).
+    MessageEventDefinitionConverter(WeftMessage, registry)
+    EventDefinitionConverter(WeftSignal, registry)
+    for timer in (WeftTimeDate, WeftDuration, WeftCycle):
+        TimerConditionalEventDefinitionConverter(timer, registry)
     return registry
 
 
@@ -100,6 +114,7 @@ class StateCodec:
         last = state.get("last_task")
         workflow.last_task = workflow.tasks.get(UUID(last)) if last else None
         workflow.data = self.registry.restore(state.get("data", {}))
+        _reconnect_loops(workflow)
 
     def _restore_subprocesses(self, top: WeftWorkflow, parent, states: dict[str, Any]) -> None:
         for task in list(parent.tasks.values()):
@@ -113,3 +128,15 @@ class StateCodec:
             subprocess.completed_event.connect(task.task_spec._on_subworkflow_completed, task)
             self._restore_subprocesses(top, subprocess, states)
 
+
+
+def _reconnect_loops(workflow) -> None:
+    """A loop or multi-instance task learns that an iteration finished through a callback that
+    SpiffWorkflow connects on the iteration's spec when it creates the iteration. A model
+    built since (another process, a new version) lacks it: connect it again."""
+    for task in workflow.tasks.values():
+        spec = task.task_spec
+        if isinstance(spec, LoopTask) and not task._state & TaskState.FINISHED_MASK:
+            iteration = workflow.spec.task_specs.get(spec.task_spec)
+            if iteration is not None and not iteration.completed_event.is_connected(spec.merge_child):
+                iteration.completed_event.connect(spec.merge_child)

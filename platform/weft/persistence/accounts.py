@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from .tables import api_tokens, group_members, groups, inserted_id, users
 
@@ -109,3 +109,28 @@ class AccountRepository:
             .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None),
                    users.c.is_active.is_(True))
         ).scalar()
+
+    def tokens(self) -> list[Row]:
+        """Every API token (never the token itself) with its user's name, newest first."""
+        return list(self.conn.execute(
+            select(api_tokens.c.id, api_tokens.c.label, api_tokens.c.created_at, api_tokens.c.revoked_at,
+                   users.c.name.label("user_name"))
+            .join(users, users.c.id == api_tokens.c.user_id).order_by(api_tokens.c.id.desc())).all())
+
+    def token(self, token_id: int) -> Row | None:
+        return self.conn.execute(
+            select(api_tokens.c.id, api_tokens.c.label, api_tokens.c.created_at, api_tokens.c.revoked_at,
+                   users.c.name.label("user_name"))
+            .join(users, users.c.id == api_tokens.c.user_id).where(api_tokens.c.id == token_id)).first()
+
+    def revoke_token(self, token_id: int, now: dt.datetime) -> None:
+        self.conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now))
+
+    def memberships(self) -> dict[str, list[str]]:
+        """Each group's member names."""
+        found: dict[str, list[str]] = {name: [] for name in self.group_names()}
+        for group_name, user_name in self.conn.execute(
+                select(groups.c.name, users.c.name).join(group_members, group_members.c.group_id == groups.c.id)
+                .join(users, users.c.id == group_members.c.user_id).order_by(users.c.name)):
+            found[group_name].append(user_name)
+        return found

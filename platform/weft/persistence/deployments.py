@@ -58,15 +58,29 @@ class DeploymentRepository:
         return self.conn.execute(select(process_definitions)
                                  .where(process_definitions.c.id == definition_id)).first()
 
-    def definition_version(self, key: str, version: int) -> Row | None:
-        return self.conn.execute(select(process_definitions).where(process_definitions.c.key == key,
-                                                                   process_definitions.c.version == version)).first()
-
-    def versions(self) -> list[Row]:
+    def all_versions(self) -> list[Row]:
         """``(key, name, version)`` of every stored process version, by key, newest first."""
         return list(self.conn.execute(
             select(process_definitions.c.key, process_definitions.c.name, process_definitions.c.version)
             .order_by(process_definitions.c.key, process_definitions.c.version.desc())).all())
+
+    def versions(self, key: str) -> list[Row]:
+        """Every version of a process, newest first, with who deployed it when."""
+        return list(self.conn.execute(
+            select(process_definitions, deployments.c.name.label("deployment_name"),
+                   deployments.c.version.label("deployment_version"), deployments.c.created_by)
+            .join(deployments, deployments.c.id == process_definitions.c.deployment_id)
+            .where(process_definitions.c.key == key).order_by(process_definitions.c.version.desc())).all())
+
+    def definition_version(self, key: str, version: int) -> Row | None:
+        return self.conn.execute(select(process_definitions).where(
+            process_definitions.c.key == key, process_definitions.c.version == version)).first()
+
+    def deployments(self, offset: int, limit: int) -> tuple[list[Row], int]:
+        """Deployments, newest first, and how many there are."""
+        total = self.conn.execute(select(func.count()).select_from(deployments)).scalar()
+        rows = self.conn.execute(select(deployments).order_by(deployments.c.id.desc()).offset(offset).limit(limit))
+        return list(rows.all()), int(total or 0)
 
     def definitions_of_deployment(self, deployment_id: int) -> list[Row]:
         return list(self.conn.execute(select(process_definitions)

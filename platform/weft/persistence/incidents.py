@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from .tables import incidents
+from .tables import incidents, process_instances
 
 
 class IncidentRepository:
@@ -24,6 +24,14 @@ class IncidentRepository:
         return list(self.conn.execute(
             select(incidents).where(incidents.c.instance_id == instance_id, incidents.c.resolved_at.is_(None))
             .order_by(incidents.c.id)).all())
+
+    def open_of_kind(self, kind: str, limit: int = 200) -> list[Row]:
+        """Open incidents of a kind (``job``: retries ran out) with their instance's process, newest first."""
+        return list(self.conn.execute(
+            select(incidents, process_instances.c.process_key)
+            .join(process_instances, process_instances.c.id == incidents.c.instance_id)
+            .where(incidents.c.kind == kind, incidents.c.resolved_at.is_(None))
+            .order_by(incidents.c.id.desc()).limit(limit)).all())
 
     def all_for(self, instance_id: uuid.UUID) -> list[Row]:
         return list(self.conn.execute(select(incidents).where(incidents.c.instance_id == instance_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
+from .instance_search import InstanceFilter, conditions
 from .tables import history_events, process_definitions, process_instances
 
 _INSERT_INSTANCE = insert(process_instances)
@@ -42,24 +43,28 @@ class InstanceRepository:
         if result.rowcount != 1:
             raise StaleInstance(str(instance_id))
 
-    def search(self, process_key: str | None, state: str | None, business_key: str | None,
-               started_by: str | None, offset: int, limit: int) -> tuple[list[Row], int]:
-        conditions = []
-        if process_key:
-            conditions.append(process_instances.c.process_key == process_key)
-        if state:
-            conditions.append(process_instances.c.state == state)
-        if business_key:
-            conditions.append(process_instances.c.business_key == business_key)
-        if started_by:
-            conditions.append(process_instances.c.started_by == started_by)
-        total = self.conn.execute(select(func.count()).select_from(process_instances).where(*conditions)).scalar()
+    def search(self, where: InstanceFilter, offset: int, limit: int) -> tuple[list[Row], int]:
+        """Instances matching ``where``, newest first, and how many match."""
+        found = conditions(where, self.conn.dialect.name)
+        joined = process_instances.join(process_definitions,
+                                        process_definitions.c.id == process_instances.c.definition_id)
+        total = self.conn.execute(select(func.count()).select_from(joined).where(*found)).scalar()
         rows = self.conn.execute(
-            select(process_instances, process_definitions.c.version)
-            .join(process_definitions, process_definitions.c.id == process_instances.c.definition_id)
-            .where(*conditions).order_by(process_instances.c.started_at.desc(), process_instances.c.id)
+            select(process_instances, process_definitions.c.version).select_from(joined)
+            .where(*found).order_by(process_instances.c.started_at.desc(), process_instances.c.id)
             .offset(offset).limit(limit)).all()
         return list(rows), int(total or 0)
+
+    def counts_by_definition(self, process_key: str | None = None) -> dict[int, dict[str, int]]:
+        """How many instances of each definition version are in each state."""
+        query = (select(process_instances.c.definition_id, process_instances.c.state, func.count())
+                 .group_by(process_instances.c.definition_id, process_instances.c.state))
+        if process_key is not None:
+            query = query.where(process_instances.c.process_key == process_key)
+        counts: dict[int, dict[str, int]] = {}
+        for definition_id, state, count in self.conn.execute(query):
+            counts.setdefault(definition_id, {})[state] = int(count)
+        return counts
 
     def add_history(self, instance_id: uuid.UUID, entries: Sequence[Any]) -> None:
         if not entries:

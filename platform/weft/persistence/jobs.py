@@ -60,6 +60,25 @@ class JobRepository:
         return list(self.conn.execute(select(jobs).where(jobs.c.instance_id == instance_id)
                                       .order_by(jobs.c.due_at, jobs.c.id)).all())
 
+    def get(self, job_id: int) -> Row | None:
+        return self.conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+
+    def search(self, kind: str | None, failing: bool, offset: int, limit: int) -> tuple[list[Row], int]:
+        """Jobs by due time with their instance's (or start timer's) process, and how many match."""
+        conditions = []
+        if kind is not None:
+            conditions.append(jobs.c.kind == kind)
+        if failing:
+            conditions.append(jobs.c.last_error.is_not(None))
+        total = self.conn.execute(select(func.count()).select_from(jobs).where(*conditions)).scalar()
+        process_key = func.coalesce(process_instances.c.process_key, process_definitions.c.key).label("process_key")
+        rows = self.conn.execute(
+            select(jobs, process_key)
+            .outerjoin(process_instances, process_instances.c.id == jobs.c.instance_id)
+            .outerjoin(process_definitions, process_definitions.c.id == jobs.c.definition_id)
+            .where(*conditions).order_by(jobs.c.due_at, jobs.c.id).offset(offset).limit(limit)).all()
+        return list(rows), int(total or 0)
+
     def count(self, kinds: Iterable[str] | None = None) -> int:
         query = select(func.count()).select_from(jobs)
         if kinds is not None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import drafts, inbox_tables, module_tables  # noqa: F401 - they register their tables on Base.metadata
+from . import audit_tables, drafts, inbox_tables, module_tables  # noqa: F401 - they register their tables on Base.metadata
 from .columns import Base as Base
 from .columns import BigId as BigId
 from .columns import Json as Json

@@ -9,6 +9,7 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from .accounts import AccountRepository
+from .audit import AuditRepository
 from .collaboration import CollaborationRepository
 from .database import Database
 from .definitions import DefinitionRepository
@@ -89,6 +90,10 @@ class Transaction:
     @cached_property
     def notifications(self) -> NotificationRepository:
         return NotificationRepository(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.conn)
 
 
 class UnitOfWork:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..config import LOCALES
-from ..persistence.unit_of_work import UnitOfWork
-from .actor import Actor
-from .errors import Conflict, UnknownGroup, UnknownUser, ValidationError
+from ..persistence.unit_of_work import Transaction, UnitOfWork
+from . import audit
+from .actor import Actor, resolve_actor
+from .errors import Conflict, NotAllowed, UnknownGroup, UnknownUser, ValidationError
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,149}$")
 TOKEN_PREFIX = "weft_"
@@ -44,7 +45,7 @@ class AccountService:
         self.clock = clock
 
     def add_user(self, name: str, password: str | None = None, email: str | None = None,
-                 groups: list[str] | None = None, display_name: str | None = None) -> User:
+                 groups: list[str] | None = None, display_name: str | None = None, by: str | None = None) -> User:
         _check_name(name, "name")
         errors = {}
         if password is not None and len(password) < MIN_PASSWORD_LENGTH:
@@ -54,6 +55,7 @@ class AccountService:
         if errors:
             raise ValidationError(errors, f"cannot add user {name!r}")
         with self.uow.write() as tx:
+            require_admin(tx, by, "add users")
             if tx.accounts.user(name) is not None:
                 raise Conflict(f"user {name!r} already exists")
             group_ids = []
@@ -66,18 +68,19 @@ class AccountService:
             user_id = tx.accounts.add_user(name, password_hash, email, display_name, self.clock())
             for group_id in group_ids:
                 tx.accounts.add_member(group_id, user_id)
+            audit.record(tx, self.clock(), by, "user.add", "user", name, {"email": email, "groups": sorted(groups or [])})
         return User(name, email, display_name, tuple(sorted(groups or [])))
 
     def users(self) -> list[User]:
         with self.uow.read() as tx:
-            return [_user(r) for r in tx.accounts.users()]
+            return [user_from_record(r) for r in tx.accounts.users()]
 
     def user(self, name: str) -> User:
         with self.uow.read() as tx:
             record = tx.accounts.user(name)
         if record is None:
             raise UnknownUser(f"unknown user {name!r}")
-        return _user(record)
+        return user_from_record(record)
 
     def update_profile(self, name: str, display_name: str | None = None, email: str | None = None,
                        locale: str | None = None, notify_email: bool | None = None) -> User:
@@ -156,20 +159,23 @@ class AccountService:
             tx.accounts.update_user(name, {"is_active": active})
         return self.user(name)
 
-    def add_group(self, name: str) -> str:
+    def add_group(self, name: str, by: str | None = None) -> str:
         _check_name(name, "name")
         with self.uow.write() as tx:
+            require_admin(tx, by, "add groups")
             if tx.accounts.group_id(name) is not None:
                 raise Conflict(f"group {name!r} already exists")
             tx.accounts.add_group(name, self.clock())
+            audit.record(tx, self.clock(), by, "group.add", "group", name)
         return name
 
     def groups(self) -> list[str]:
         with self.uow.read() as tx:
             return tx.accounts.group_names()
 
-    def add_member(self, group: str, user: str) -> None:
+    def add_member(self, group: str, user: str, by: str | None = None) -> None:
         with self.uow.write() as tx:
+            require_admin(tx, by, "change groups")
             group_id = tx.accounts.group_id(group)
             if group_id is None:
                 raise UnknownGroup(f"unknown group {group!r}")
@@ -178,15 +184,21 @@ class AccountService:
                 raise UnknownUser(f"unknown user {user!r}")
             if not tx.accounts.is_member(group_id, record.id):
                 tx.accounts.add_member(group_id, record.id)
+                audit.record(tx, self.clock(), by, "group.add_member", "group", group, {"user": user})
 
-    def create_token(self, user: str, label: str | None = None) -> str:
-        """A new API token for ``user``; only its SHA-256 digest is stored."""
+    def create_token(self, user: str, label: str | None = None, by: str | None = None) -> str:
+        """A new API token for ``user``; only its SHA-256 digest is stored. ``by`` (when not
+        the system) must be an administrator."""
+        if label is not None and len(label) > 200:
+            raise ValidationError({"label": ["at most 200 characters"]})
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.uow.write() as tx:
-            record = tx.accounts.user(user)
-            if record is None:
+            require_admin(tx, by, "create API tokens")
+            account = tx.accounts.user(user)
+            if account is None:
                 raise UnknownUser(f"unknown user {user!r}")
-            tx.accounts.add_token(record.id, token_digest(token), label, self.clock())
+            token_id = tx.accounts.add_token(account.id, token_digest(token), label, self.clock())
+            audit.record(tx, self.clock(), by, "token.create", "token", token_id, {"user": user, "label": label})
         return token
 
     def authenticate_token(self, token: str) -> Actor | None:
@@ -212,12 +224,19 @@ class AccountService:
         return Actor(record.name, record.groups)
 
 
+def require_admin(tx: Transaction, by: str | None, what: str) -> None:
+    """``by`` is the system (``None``) or an administrator."""
+    actor = resolve_actor(tx, by)
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed(f"only administrators may {what}")
+
+
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password")
 
 
-def _user(record) -> User:
+def user_from_record(record) -> User:
     return User(record.name, record.email, record.display_name, record.groups, record.is_active, record.locale,
                 record.notify_email, record.session_epoch)
 

@@ -22,6 +22,7 @@ from ..engine.events import first_start_timer_due
 from ..packages.sources import Source
 from ..persistence.unit_of_work import Transaction, UnitOfWork
 from .actor import ADMIN_GROUP, resolve_actor
+from .audit import record
 from .errors import NotAllowed
 
 DEPLOYER_GROUP = "analyst"
@@ -88,7 +89,9 @@ class DeploymentService:
         version = previous.version + 1 if previous is not None else 1
         deployment_id = tx.deployments.add_deployment(source.name, version, checksum, source.origin, user, now)
         processes = store_processes(tx, deployment_id, source.resources, compiled, now)
-        return Deployment(deployment_id, source.name, version, [p.key for p in processes], processes)
+        deployment = Deployment(deployment_id, source.name, version, [p.key for p in processes], processes)
+        audit_deployment(tx, now, user, deployment)
+        return deployment
 
     def check(self, tx: Transaction, resources: list[Resource]) -> CompiledDeployment:
         """Every check a deployment of ``resources`` passes, storing nothing; raises ``DeploymentError``."""
@@ -139,6 +142,19 @@ def store_processes(tx: Transaction, deployment_id: int, resources: list[Resourc
             tx.deployments.add_decision(decision, None, current.version + 1 if current else 1, deployment_id,
                                         stored[resource.name], resource.checksum, now)
     return processes
+
+
+def audit_deployment(tx: Transaction, now: dt.datetime, user: str | None, deployment: Deployment) -> None:
+    """The audit entry of a deployment that stored something."""
+    if deployment.unchanged:
+        return
+    details: dict[str, object] = {
+        "name": deployment.name, "version": deployment.version,
+        "processes": [{"key": p.key, "version": p.version, "created": p.created} for p in deployment.processes]}
+    if deployment.module:
+        details.update(module=deployment.module, module_version=deployment.module_version,
+                       changes=deployment.changes)
+    record(tx, now, user, "deployment.deploy", "deployment", deployment.id, details)
 
 
 def deployed_lookup(tx: Transaction) -> DeployedLookup:

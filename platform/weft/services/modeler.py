@@ -80,7 +80,7 @@ class ModelerService:
             _require_modeler(tx, user)
             drafts = {row.process_key: _draft(row) for row in tx.drafts.all()}
             entries: dict[str, ModelerEntry] = {}
-            for row in tx.deployments.versions():
+            for row in tx.deployments.all_versions():
                 entry = entries.setdefault(row.key, ModelerEntry(row.key, row.name, [], drafts.pop(row.key, None)))
                 entry.versions.append(row.version)
         entries.update({key: ModelerEntry(key, key, [], draft) for key, draft in drafts.items()})

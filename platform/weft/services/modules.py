@@ -11,7 +11,7 @@ from ..engine import DeploymentError, Problem
 from ..packages.module import ModuleFiles, load_module
 from ..persistence.unit_of_work import UnitOfWork
 from .actor import ADMIN_GROUP, resolve_actor
-from .deployment import DEPLOYER_GROUP, Deployment
+from .deployment import DEPLOYER_GROUP, Deployment, audit_deployment
 from .errors import NotAllowed
 from .module_deploy import ModuleDeploy
 
@@ -61,6 +61,8 @@ class ModuleService:
                 tx.deployments.lock_for_deploy()
                 results = ModuleDeploy(tx, loaded, set(force), self.clock(), user,
                                        self.connectors() if self.connectors else None).run()
+                for result in results:
+                    audit_deployment(tx, self.clock(), user, result)
                 if dry_run:
                     raise _DryRunDone([replace(r, dry_run=True) for r in results])
         except _DryRunDone as done:

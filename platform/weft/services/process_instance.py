@@ -12,8 +12,10 @@ from ..engine import Step
 from ..engine.runner import OutgoingEvent
 from ..persistence.unit_of_work import Transaction, UnitOfWork
 from .actor import Actor, resolve_actor
+from .audit import record
 from .errors import Conflict, InstanceNotFound, NotAllowed, UnknownProcess
 from .identifiers import parse_uuid
+from .instance_query import InstanceQuery
 from .instance_runner import InstanceRunner, StoredInstance
 from .variables import checked_variables
 
@@ -83,17 +85,20 @@ class ProcessInstanceService:
         return self._instance(row, [_entry_row(h) for h in history])
 
     def instances(self, process_key: str | None = None, state: str | None = None, business_key: str | None = None,
-                  started_by: str | None = None, page: int = 1, per_page: int = 50,
-                  user: str | None = None) -> tuple[list[ProcessInstance], int]:
-        """Instances, newest first; a user who is not an administrator sees only their own."""
+                  started_by: str | None = None, page: int = 1, per_page: int = 50, user: str | None = None,
+                  query: InstanceQuery | None = None) -> tuple[list[ProcessInstance], int]:
+        """Instances, newest first, matching the keyword criteria or ``query`` (all the
+        criteria: version, start dates, variable values…); a user who is not an administrator
+        sees only their own."""
+        query = query or InstanceQuery(process_key, state=state, business_key=business_key, started_by=started_by)
+        where = query.to_filter()
         with self.uow.read() as tx:
             actor = resolve_actor(tx, user)
             if actor is not None and not actor.is_admin:
-                if started_by not in (None, actor.name):
+                if where.started_by not in (None, actor.name):
                     return [], 0
-                started_by = actor.name
-            rows, total = tx.instances.search(process_key, state, business_key, started_by,
-                                              (page - 1) * per_page, per_page)
+                where = replace(where, started_by=actor.name)
+            rows, total = tx.instances.search(where, (page - 1) * per_page, per_page)
         return [self._instance(row, []) for row in rows], total
 
     def cancel(self, instance_id: str | uuid.UUID, user: str | None = None) -> ProcessInstance:
@@ -109,6 +114,8 @@ class ProcessInstanceService:
             stored = StoredInstance.from_row(row)
             self.instance_runner.advance(tx, stored, lambda model, execution, known: self.runner.cancel(
                 model, stored.workflow_state))
+            record(tx, self.clock(), user, "instance.cancel", "instance", row.id,
+                   {"process_key": row.process_key, "version": row.version, "state": row.state})
             row = tx.instances.get(row.id)
         return self._instance(row, [])
 
@@ -129,6 +136,9 @@ class ProcessInstanceService:
             if not incidents:
                 raise Conflict(f"process instance {instance_id} has no open incident")
             tx.incidents.resolve([i.id for i in incidents], user, self.clock())
+            record(tx, self.clock(), user, "instance.retry", "instance", row.id, {
+                "incidents": [{"element_id": i.element_id, "message": i.message} for i in incidents],
+                "variables": self.codec.to_plain(values)})
             stored = StoredInstance.from_row(row)
             failed = [uuid.UUID(i.task_id) for i in incidents if i.kind != "message" and i.task_id]
             if stored.workflow_state is not None:
@@ -179,6 +189,8 @@ class ProcessInstanceService:
                 raise Conflict(f"process instance {instance_id} is {row.state}")
             if row.suspended != suspended:
                 tx.instances.save(row.id, row.revision, {"suspended": suspended, "updated_at": self.clock()})
+                record(tx, self.clock(), user, "instance.suspend" if suspended else "instance.resume", "instance",
+                       row.id, {"process_key": row.process_key, "version": row.version})
             row = tx.instances.get(row.id)
         return self._instance(row, [])
 
