@@ -1,14 +1,14 @@
 """process drafts of the modeler
 
-Revision ID: 0008_modeler_drafts
+Revision ID: 0008
 Revises: 0007
-Create Date: 2026-11-24
+Create Date: 2026-11-23
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_modeler_drafts'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
