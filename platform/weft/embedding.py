@@ -20,6 +20,7 @@ from .persistence import schema
 from .persistence.database import Database
 from .persistence.unit_of_work import UnitOfWork
 from .services.accounts import AccountService, User
+from .services.analytics import AnalyticsService
 from .services.collaboration import CollaborationService
 from .services.deployment import Deployment, DeploymentService, ProcessDefinition
 from .services.entity_registry import EntityRegistry
@@ -97,6 +98,7 @@ class Weft:
         self.collaboration = CollaborationService(uow, self.clock)
         self.instance_views = InstanceViewService(uow, self.instances)
         self.reports = ReportService(uow, self.entities)
+        self.analytics = AnalyticsService(uow, self.clock)
         self.seeds = SeedService(uow, self.accounts, self.records, self.starts, self.human_tasks, self.clock)
         self.events = EventService(uow, runner)
         self.jobs = JobService(uow, runner, self.clock)

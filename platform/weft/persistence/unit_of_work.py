@@ -9,6 +9,7 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from .accounts import AccountRepository
+from .analytics import AnalyticsRepository
 from .collaboration import CollaborationRepository
 from .database import Database
 from .definitions import DefinitionRepository
@@ -84,6 +85,10 @@ class Transaction:
     @cached_property
     def notifications(self) -> NotificationRepository:
         return NotificationRepository(self.conn)
+
+    @cached_property
+    def analytics(self) -> AnalyticsRepository:
+        return AnalyticsRepository(self.conn)
 
 
 class UnitOfWork:
