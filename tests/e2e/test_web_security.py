@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.web import signed_in, task_ids
 
-ROLES = ("anonymous", "eve", "pam", "max", "root")
+ROLES = ("anonymous", "eve", "ana", "pam", "max", "root")       # max claims the task: who may not comes first
 DENIED = (403, 404)
 
 
@@ -15,6 +15,8 @@ DENIED = (403, 404)
 def world(app, weft, project):
     weft.deploy(project / "plugins" / "lab")
     weft.add_group("admin")
+    weft.add_group("analyst")
+    weft.add_user("ana", groups=["analyst"])
     weft.add_user("pam", groups=["purchaser"])
     weft.add_user("max", groups=["purchase_manager"])
     weft.add_user("eve")
@@ -48,6 +50,10 @@ MATRIX = [
     ("post", "/instances/{instance}/comments", {"pam", "max", "root"}),
     ("post", "/records/supplier/{supplier}/delete", {"max", "root"}),
     ("post", "/admin/groups", {"root"}),
+    ("get", "/analytics", {"ana", "root"}),
+    ("get", "/analytics/lab_purchase", {"ana", "root"}),
+    ("get", "/analytics/lab_purchase?version=1", {"ana", "root"}),
+    ("get", "/analytics/lab_purchase/diagram.bpmn", {"ana", "root"}),
 ]
 
 

@@ -6,53 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.bpmn import chain, end, process_xml, script, start, user
+from tests.support.analytics import review_process, work, worked_history
 from weft import NotAllowed
 from weft.services.errors import NotFound, UnknownProcess
 
 HOUR = 3600.0
 
 
-def review_process(name="Review"):
-    return process_xml("review", [start(), user("check", "Review", camunda_candidateGroups="reviewers",
-                                                 camunda_dueDate="PT1H"),
-                                  user("approve", "Approve", camunda_candidateGroups="managers"),
-                                  script("book", "booked = total / count"), end()],
-                       chain("start", "check", "approve", "book", "end"), name=name)
-
-
 @pytest.fixture
-def people(weft):
-    for group in ("reviewers", "managers", "analyst", "admin"):
-        weft.add_group(group)
-    weft.add_user("rita", "password1", groups=["reviewers"])
-    weft.add_user("mike", "password1", groups=["managers"])
-    weft.add_user("anna", "password1", groups=["analyst"])
-    weft.add_user("emma", "password1")
+def history(weft, bpmn_file, clock):
+    worked_history(weft, bpmn_file, clock)
     return weft
-
-
-def work(weft, clock, hours: list[float], count=1):
-    """Start an instance and complete its user tasks after ``hours`` each (fewer: it waits)."""
-    instance = weft.start("review", {"total": 10, "count": count}, user="emma")
-    for (element, who), spent in zip([("check", "rita"), ("approve", "mike")], hours, strict=False):
-        clock.advance(hours=spent)
-        [task] = [t for t in weft.tasks(instance_id=instance.id) if t.element_id == element]
-        weft.claim(task.id, who)
-        weft.complete(task.id, {}, user=who)
-    return instance
-
-
-@pytest.fixture
-def history(people, bpmn_file, clock):
-    people.deploy(bpmn_file(review_process()))
-    work(people, clock, [1, 2])                 # completed after 3 h
-    work(people, clock, [3, 1])                 # completed after 4 h
-    work(people, clock, [2])                    # waits for approval
-    work(people, clock, [2, 1], count=0)        # fails at "book": an incident
-    work(people, clock, [])                     # waits for review, overdue after an hour
-    clock.advance(hours=5)
-    return people
 
 
 def test_counts_durations_and_histogram_of_a_version(history):

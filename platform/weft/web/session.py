@@ -14,6 +14,7 @@ from ..config import LOCALES
 from ..i18n import best_locale, gettext
 from ..services.accounts import User
 from ..services.actor import Actor
+from ..services.analytics import may_analyse
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -100,6 +101,17 @@ def admin_only(view: Callable) -> Callable:
     @signed_in
     def wrapper(*args, **kwargs):
         if not g.actor.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def analyst_only(view: Callable) -> Callable:
+    """Pages for analysts and administrators (process analytics, editors)."""
+    @functools.wraps(view)
+    @signed_in
+    def wrapper(*args, **kwargs):
+        if not may_analyse(g.actor):
             abort(403)
         return view(*args, **kwargs)
     return wrapper
