@@ -23,6 +23,7 @@ from .services.accounts import AccountService, User
 from .services.analytics import AnalyticsService
 from .services.collaboration import CollaborationService
 from .services.deployment import Deployment, DeploymentService, ProcessDefinition
+from .services.editors import EditorService
 from .services.entity_registry import EntityRegistry
 from .services.events import EventService
 from .services.human_task import HumanTaskService, Task
@@ -99,6 +100,7 @@ class Weft:
         self.instance_views = InstanceViewService(uow, self.instances)
         self.reports = ReportService(uow, self.entities)
         self.analytics = AnalyticsService(uow, self.clock)
+        self.editors = EditorService(uow, self.entities, self.modules)
         self.seeds = SeedService(uow, self.accounts, self.records, self.starts, self.human_tasks, self.clock)
         self.events = EventService(uow, runner)
         self.jobs = JobService(uow, runner, self.clock)
