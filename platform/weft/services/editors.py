@@ -6,7 +6,7 @@ destructive change stays refused unless forced by name."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..engine import DeploymentError, Problem
@@ -63,6 +63,12 @@ class EntityPreview:
     def ready(self) -> bool:
         return not self.problems and all(p.force in self.forced for p in self.refused)
 
+    @classmethod
+    def refused_by(cls, problems: list[Problem], forced: Collection[str]) -> EntityPreview:
+        """What a refused deploy reported, as a preview: the refusals one may force, the rest."""
+        return cls([], [], [p for p in problems if p.force], [p for p in problems if not p.force],
+                   [str(p.force) for p in problems if p.force in forced])
+
 
 class EditorService:
     def __init__(self, uow: UnitOfWork, registry: EntityRegistry, modules: ModuleService):
@@ -112,13 +118,11 @@ class EditorService:
             [result] = self.modules.deploy([edited], user, (), dry_run=True)
             return EntityPreview(result.changes, result.statements, [], [], [], result.unchanged)
         except DeploymentError as exc:
-            refused = [p for p in exc.problems if p.force]
-            problems = [p for p in exc.problems if not p.force]
-        forced = [str(p.force) for p in refused if p.force in force]
-        if problems or len(forced) < len(refused):
-            return EntityPreview([], [], refused, problems, forced)
-        [result] = self.modules.deploy([edited], user, forced, dry_run=True)
-        return EntityPreview(result.changes, result.statements, refused, [], forced)
+            refusal = EntityPreview.refused_by(exc.problems, force)
+        if not refusal.ready:
+            return refusal
+        [result] = self.modules.deploy([edited], user, refusal.forced, dry_run=True)
+        return replace(refusal, changes=result.changes, statements=result.statements)
 
     def deploy(self, kind: str, module: str, name: str, text: str, user: str | None, base_version: int,
                force: Collection[str] = ()) -> Deployment:

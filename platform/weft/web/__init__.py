@@ -12,6 +12,7 @@ from .admin import admin
 from .analytics import analytics
 from .assets import assets
 from .auth import auth
+from .editors import editors
 from .inbox import inbox
 from .instances import instances
 from .notifications import notifications
@@ -22,7 +23,8 @@ from .session import _, check_csrf, csrf_token, load_user
 from .tasks import tasks
 from .templating import register_templating
 
-BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, analytics, notifications, admin)
+BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, analytics, editors, notifications,
+              admin)
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                            "script-src 'self'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
                            "form-action 'self'; base-uri 'self'; object-src 'none'")
