@@ -17,10 +17,9 @@ from typing import Any
 from ..engine.layout import with_diagram
 from ..engine.xml_safety import parse_untrusted_xml
 from ..persistence.unit_of_work import Transaction, UnitOfWork
-from .actor import Actor, resolve_actor
+from .actor import ADMIN_GROUP, ANALYST_GROUP, Actor, resolve_actor
 from .errors import NotAllowed, NotFound, UnknownProcess
 
-ANALYST_GROUP = "analyst"
 HEAT_LEVELS = 5
 BOTTLENECKS = 10
 HISTOGRAM_BARS = 12
@@ -167,14 +166,9 @@ class AnalyticsService:
         return cached
 
 
-def may_analyse(actor: Actor | None) -> bool:
-    """Analysts and administrators (and the system) read process analytics."""
-    return actor is None or actor.is_admin or ANALYST_GROUP in actor.groups
-
-
 def _require_analyst(actor: Actor | None) -> None:
-    if not may_analyse(actor):
-        raise NotAllowed(f"process analytics need the {ANALYST_GROUP} or admin role")
+    if actor is not None and not actor.is_analyst:
+        raise NotAllowed(f"process analytics need the {ANALYST_GROUP} or {ADMIN_GROUP} role")
 
 
 def _version(tx: Transaction, key: str, version: int | None) -> tuple[Any, list[int]]:

@@ -14,9 +14,8 @@ from ..forms.checks import check_form
 from ..forms.rendering import render
 from ..packages.module import Module, ModuleFiles, load_module
 from ..persistence.unit_of_work import UnitOfWork
-from .actor import resolve_actor
-from .analytics import may_analyse
-from .deployment import DEPLOYER_GROUP, Deployment
+from .actor import ADMIN_GROUP, ANALYST_GROUP, resolve_actor
+from .deployment import Deployment
 from .entity_registry import EntityRegistry
 from .errors import Conflict, NotAllowed, NotFound
 from .module_deploy import as_problem
@@ -156,8 +155,9 @@ class EditorService:
 
 
 def _require_editor(tx, user: str | None) -> None:
-    if not may_analyse(resolve_actor(tx, user)):
-        raise NotAllowed(f"editing definitions needs the {DEPLOYER_GROUP} or admin role")
+    actor = resolve_actor(tx, user)
+    if actor is not None and not actor.is_analyst:
+        raise NotAllowed(f"editing definitions needs the {ANALYST_GROUP} or {ADMIN_GROUP} role")
 
 
 def _path(files: ModuleFiles, kind: str, name: str) -> str:

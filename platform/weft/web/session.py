@@ -14,7 +14,6 @@ from ..config import LOCALES
 from ..i18n import best_locale, gettext
 from ..services.accounts import User
 from ..services.actor import Actor
-from ..services.analytics import may_analyse
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -111,7 +110,7 @@ def analyst_only(view: Callable) -> Callable:
     @functools.wraps(view)
     @signed_in
     def wrapper(*args, **kwargs):
-        if not may_analyse(g.actor):
+        if not g.actor.is_analyst:
             abort(403)
         return view(*args, **kwargs)
     return wrapper
