@@ -100,7 +100,7 @@ class Weft:
         self.instance_views = InstanceViewService(uow, self.instances)
         self.reports = ReportService(uow, self.entities)
         self.analytics = AnalyticsService(uow, self.clock)
-        self.editors = EditorService(uow, self.entities, self.modules)
+        self.editors = EditorService(uow, self.entities, self.modules, forms)
         self.seeds = SeedService(uow, self.accounts, self.records, self.starts, self.human_tasks, self.clock)
         self.events = EventService(uow, runner)
         self.jobs = JobService(uow, runner, self.clock)

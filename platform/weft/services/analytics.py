@@ -21,6 +21,7 @@ from .actor import ADMIN_GROUP, ANALYST_GROUP, Actor, resolve_actor
 from .errors import NotAllowed, NotFound, UnknownProcess
 
 HEAT_LEVELS = 5
+INSTANT = 1.0            # seconds: quicker steps (gateways, service calls) get no heat and are no bottleneck
 BOTTLENECKS = 10
 HISTOGRAM_BARS = 12
 # Bar widths of the duration histogram, in seconds: 1 s … 30 days.
@@ -198,7 +199,7 @@ def _elements(stats: list[dict[str, Any]], waiting: dict[str, int], incidents: d
     for element_id in sorted(set(measured) | set(waiting) | set(incidents)):
         row = measured.get(element_id, {})
         average = _rounded(row.get("average"))
-        heat = math.ceil(HEAT_LEVELS * average / slowest) if average and slowest else 0
+        heat = math.ceil(HEAT_LEVELS * average / slowest) if average and average >= INSTANT else 0
         total, still_open = incidents.get(element_id, (0, 0))
         found.append(ElementStats(element_id, row.get("name") or names.get(element_id) or element_id,
                                   row.get("type") or "", int(row.get("count") or 0), average,
@@ -208,9 +209,10 @@ def _elements(stats: list[dict[str, Any]], waiting: dict[str, int], incidents: d
 
 
 def _bottlenecks(elements: list[ElementStats]) -> list[ElementStats]:
-    """The slowest steps, and any step where instances failed."""
-    slow = [e for e in elements if (e.average or 0) > 0 or e.incidents]
-    return sorted(slow, key=lambda e: (-(e.average or 0), -(e.p90 or 0), -e.incidents, e.element_id))[:BOTTLENECKS]
+    """The slowest steps, and any step where instances wait now or failed."""
+    slow = [e for e in elements if (e.average or 0) >= INSTANT or e.waiting or e.incidents]
+    return sorted(slow, key=lambda e: (-(e.average or 0), -(e.p90 or 0), -e.waiting, -e.incidents,
+                                       e.element_id))[:BOTTLENECKS]
 
 
 def _bar_width(longest: float | None) -> float | None:

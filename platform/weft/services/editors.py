@@ -11,7 +11,6 @@ from typing import Any
 
 from ..engine import DeploymentError, Problem
 from ..forms.checks import check_form
-from ..forms.rendering import render
 from ..packages.module import Module, ModuleFiles, load_module
 from ..persistence.unit_of_work import UnitOfWork
 from .actor import ADMIN_GROUP, ANALYST_GROUP, resolve_actor
@@ -21,6 +20,7 @@ from .errors import Conflict, NotAllowed, NotFound
 from .module_deploy import as_problem
 from .module_files import deployed_module_files
 from .modules import ModuleService
+from .task_forms import TaskForms
 
 KINDS = ("form", "entity")
 
@@ -70,10 +70,11 @@ class EntityPreview:
 
 
 class EditorService:
-    def __init__(self, uow: UnitOfWork, registry: EntityRegistry, modules: ModuleService):
+    def __init__(self, uow: UnitOfWork, registry: EntityRegistry, modules: ModuleService, forms: TaskForms):
         self.uow = uow
         self.registry = registry
         self.modules = modules
+        self.forms = forms
 
     def editable(self, user: str | None) -> list[EditableModule]:
         """Deployed modules with their forms and entities."""
@@ -104,9 +105,9 @@ class EditorService:
         if form is None or form.file != path:
             return FormPreview(None, problems)
         with self.uow.read() as tx:
-            catalog = self.registry.schema(tx).catalog
-        problems += [as_problem(p) for p in check_form(form, catalog)]
-        return FormPreview(render(form, catalog, locale), problems)
+            problems += [as_problem(p) for p in check_form(form, self.registry.schema(tx).catalog)]
+            # as a task page draws it, for an instance without variables yet (so ${…} defaults stay empty)
+            return FormPreview(self.forms.render(tx, form, {}, locale, user), problems)
 
     def preview_entity(self, module: str, name: str, text: str, user: str | None,
                        force: Collection[str] = ()) -> EntityPreview:
