@@ -50,6 +50,10 @@ def test_the_form_editor_previews_the_edit_as_the_task_page_draws_it(app, lab):
     wrong = anna.post(f"{FORM_PAGE}/preview", {"source": text.replace("{field: total", "{field: totl")}, htmx=True).text
     assert "forms/lab/approve_order.yaml [sections[0].fields[1].field]</span>: purchase_order has no field &#39;totl&#39;" \
         in wrong
+    # a default worked out from the instance's variables stays empty, as on a new instance's task page
+    expression = text.replace("{field: supplier, readonly: true}", '{field: supplier, readonly: true, default: "${po}"}')
+    drawn = anna.post(f"{FORM_PAGE}/preview", {"source": expression}, htmx=True)
+    assert drawn.status_code == 200 and 'data-name="supplier"' in drawn.text and "${po}" not in drawn.text
     broken = anna.post(f"{FORM_PAGE}/preview", {"source": "name: [approve"}, htmx=True).text
     assert "forms/lab/approve_order.yaml" in broken and "line" in broken and "weft-form" not in broken
 
