@@ -21,9 +21,11 @@ from .persistence.database import Database
 from .persistence.unit_of_work import UnitOfWork
 from .services.account_admin import AccountAdminService
 from .services.accounts import AccountService, User
+from .services.analytics import AnalyticsService
 from .services.audit import AuditService
 from .services.collaboration import CollaborationService
 from .services.deployment import Deployment, DeploymentService, ProcessDefinition
+from .services.editors import EditorService
 from .services.entity_registry import EntityRegistry
 from .services.events import EventService
 from .services.human_task import HumanTaskService, Task
@@ -111,6 +113,8 @@ class Weft:
         self.job_admin = JobAdminService(uow, self.clock)
         self.uploads = UploadService(self.deployments, self.modules)
         self.reports = ReportService(uow, self.entities)
+        self.analytics = AnalyticsService(uow, self.clock)
+        self.editors = EditorService(uow, self.entities, self.modules, forms)
         self.seeds = SeedService(uow, self.accounts, self.records, self.starts, self.human_tasks, self.clock)
         self.events = EventService(uow, runner)
         self.jobs = JobService(uow, runner, self.clock)

@@ -31,7 +31,9 @@ def world(app, weft, project):
     [approve] = task_ids(signed_in(app, "max").get("/inbox?view=group").text)
     order = weft.records.search("purchase_order").records[0]
     instance = weft.tasks(user=None)[0].instance_id
-    return {"task": approve, "instance": instance, "order": order["id"], "supplier": supplier["id"]}
+    return {"task": approve, "instance": instance, "order": order["id"], "supplier": supplier["id"],
+            "form_yaml": (project / "forms/lab/approve_order.yaml").read_text(),
+            "entity_yaml": (project / "plugins/lab/entities/purchase_order.yaml").read_text()}
 
 
 # (method, url, roles allowed); {task}, {instance}, {order}, {supplier} are filled in
@@ -81,13 +83,30 @@ MATRIX = [
     ("post", "/admin/instances/{instance}/migrate", {"root"}),
     ("post", "/admin/deployments", {"root"}),
     ("post", "/admin/jobs/1/run", {"root"}),
+    ("get", "/analytics", {"ann", "root"}),
+    ("get", "/analytics/lab_purchase", {"ann", "root"}),
+    ("get", "/analytics/lab_purchase?version=1", {"ann", "root"}),
+    ("get", "/analytics/lab_purchase/diagram.bpmn", {"ann", "root"}),
+    ("get", "/editor", {"ann", "root"}),
+    ("get", "/editor/forms/lab/approve_order", {"ann", "root"}),
+    ("get", "/editor/entities/lab/purchase_order", {"ann", "root"}),
+    ("post", "/editor/forms/lab/approve_order/preview", {"ann", "root"}),
+    ("post", "/editor/entities/lab/purchase_order/preview", {"ann", "root"}),
+    ("post", "/editor/forms/lab/approve_order", {"ann", "root"}),
+    ("post", "/editor/entities/lab/purchase_order", {"ann", "root"}),
 ]
+# Posts that need more than the common fields: {field: key of the world} (the editors deploy the
+# files as deployed: nothing changes)
+POSTED = {"/editor/forms/lab/approve_order": {"source": "form_yaml"},
+          "/editor/entities/lab/purchase_order": {"source": "entity_yaml"}}
 
 
 @pytest.mark.parametrize("method, url, allowed", MATRIX, ids=[f"{m} {u}" for m, u, _a in MATRIX])
 def test_routes_refuse_whoever_may_not(app, world, method, url, allowed):
     target = url.format(**world)
-    data = {"text": "hello", "name": "qa", "version": "1"}
+    posted = POSTED.get(target.removesuffix("/preview"), {})
+    data = {"text": "hello", "name": "qa", "version": "1", "base_version": "1",
+            **{field: world[key] for field, key in posted.items()}}
     for role in ROLES:
         browser = signed_in(app, None if role == "anonymous" else role)
         response = browser.get(target) if method == "get" else browser.post(target, data=data)

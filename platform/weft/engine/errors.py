@@ -15,6 +15,7 @@ class Problem:
     message: str
     element: str | None = None
     line: int | None = None
+    force: str | None = None        # a refused schema change: the --force name that accepts it
 
     def __str__(self) -> str:
         where = self.file

@@ -50,6 +50,12 @@ class DeploymentRepository:
         order = {resource_id: index for index, resource_id in enumerate(ids)}
         return sorted(rows, key=lambda row: order[row.id])
 
+    def resources_of(self, deployment_id: int) -> list[Row]:
+        """Every file a deployment stored (a module's: its processes, YAML files and seeds)."""
+        return list(self.conn.execute(select(deployment_resources)
+                                      .where(deployment_resources.c.deployment_id == deployment_id)
+                                      .order_by(deployment_resources.c.name)).all())
+
     # -- process definitions -----------------------------------------------------------------
     def latest_definition(self, key: str) -> Row | None:
         return self.conn.execute(_LATEST_DEFINITION, {"key": key}).first()

@@ -9,6 +9,7 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from .accounts import AccountRepository
+from .analytics import AnalyticsRepository
 from .audit import AuditRepository
 from .collaboration import CollaborationRepository
 from .database import Database
@@ -94,6 +95,10 @@ class Transaction:
     @cached_property
     def audit(self) -> AuditRepository:
         return AuditRepository(self.conn)
+
+    @cached_property
+    def analytics(self) -> AnalyticsRepository:
+        return AnalyticsRepository(self.conn)
 
 
 class UnitOfWork:

@@ -8,6 +8,7 @@ from ..persistence.unit_of_work import Transaction
 from .errors import UnknownUser
 
 ADMIN_GROUP = "admin"
+ANALYST_GROUP = "analyst"
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return ADMIN_GROUP in self.groups
+
+    @property
+    def is_analyst(self) -> bool:
+        """Analysts and administrators: they deploy, edit definitions and read process analytics."""
+        return self.is_admin or ANALYST_GROUP in self.groups
 
 
 def resolve_actor(tx: Transaction, name: str | None) -> Actor | None:

@@ -37,6 +37,8 @@ from ..persistence.unit_of_work import Transaction
 from ..reports.definition import check_report
 from .deployment import Deployment, check_start_names, deployed_lookup, store_processes
 
+UNFORCEABLE = ("check_unique", "retarget")          # refused even when forced (docs/modules.md)
+
 
 def as_problem(problem: DefinitionProblem) -> Problem:
     return Problem(problem.file, problem.message, problem.key or None)
@@ -179,7 +181,9 @@ class ModuleDeploy:
         refusals = EntitySchema(self.tx.conn).refusals(changes, Catalog(deployed.entities), self.force)
         for refusal in refusals:
             entity = new.get(refusal.change.entity) or deployed.entities[refusal.change.entity]
-            self.problems.append(Problem(entity.file, refusal.message, refusal.change.target))
+            forceable = refusal.change.kind not in UNFORCEABLE
+            self.problems.append(Problem(entity.file, refusal.message, refusal.change.target,
+                                         force=refusal.change.target if forceable else None))
         targets = {c.target for c in changes} | {c.entity for c in changes}
         for name in sorted(set(self.force) - targets):
             self.problems.append(Problem("--force", f"{name!r} names no change of this deploy "
@@ -243,6 +247,10 @@ class ModuleDeploy:
         deployment_id = self.tx.deployments.add_deployment(name, version, files.checksum, files.origin or name,
                                                            self.user, self.now)
         processes = store_processes(self.tx, deployment_id, module.resources, compiled, self.now, stored)
+        processes_files = {r.name for r in module.resources}
+        for path, content in sorted(files.files.items()):      # the module's other files, for the editors
+            if path not in processes_files:
+                self.tx.deployments.add_resource(deployment_id, path, hashlib.sha256(content).hexdigest(), content)
         definitions = self.tx.definitions
         for entity_name, entity in module.entities.items():
             checksum = definition_checksum(entity.raw)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from flask import Flask, g, redirect, render_template, request, url_for
 
 from .admin import admin
+from .analytics import analytics
 from .assets import assets
 from .auth import auth
+from .editors import editors
 from .inbox import inbox
 from .instances import instances
 from .modeler import modeler
@@ -23,7 +25,8 @@ from .session import _, check_csrf, csrf_token, load_user
 from .tasks import tasks
 from .templating import register_templating
 
-BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, notifications, modeler, scenarios,
+BLUEPRINTS = (auth, inbox, tasks, processes, instances, records, reports, analytics, editors, notifications,
+              modeler, scenarios,
               admin)
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                            "script-src 'self'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "

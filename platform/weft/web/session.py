@@ -106,11 +106,11 @@ def admin_only(view: Callable) -> Callable:
 
 
 def analyst_only(view: Callable) -> Callable:
-    """Pages for analysts (and administrators): modelling, dry runs."""
+    """Pages for analysts and administrators (process analytics, editors)."""
     @functools.wraps(view)
     @signed_in
     def wrapper(*args, **kwargs):
-        if not (g.actor.is_admin or "analyst" in g.actor.groups):
+        if not g.actor.is_analyst:
             abort(403)
         return view(*args, **kwargs)
     return wrapper
