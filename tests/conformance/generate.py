@@ -111,6 +111,15 @@ def models() -> dict[str, str]:
         start(), gateway("fork", "parallel"), user("waiting"), m("quick"), terminate_end("stop"), end("e1")],
         [flow("start", "fork"), flow("fork", "waiting"), flow("fork", "m_quick"), flow("m_quick", "stop"),
          flow("waiting", "e1")])
+    p["implicit_parallel_split"] = process_xml("c_implicit_split", [
+        start(), m("first"), m("a"), m("b"), gateway("join", "parallel"), m("after"), end()],
+        [flow("start", "m_first"), flow("m_first", "m_a"), flow("m_first", "m_b"), flow("m_a", "join"),
+         flow("m_b", "join"), *chain("join", "m_after", "end")])
+    p["conditional_flows_from_task"] = process_xml("c_conditional_task", [
+        start(), script("m_first", "trace = trace + ['first']", default="flow_m_first_m_low"),
+        m("big"), m("rush"), m("low"), end("e1"), end("e2"), end("e3")],
+        [flow("start", "m_first"), flow("m_first", "m_big", "amount > 100"), flow("m_first", "m_rush", "rush"),
+         flow("m_first", "m_low"), flow("m_big", "e1"), flow("m_rush", "e2"), flow("m_low", "e3")])
     return p
 
 

@@ -14,6 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .errors import DeploymentError, Problem
 from .events import first_start_timer_due, start_events
+from .implicit_splits import add_implicit_splits
 from .iso8601 import Iso8601Error
 from .model import RESOURCE_SUFFIXES, CompiledProcess, ElementInfo, ProcessModel, Resource
 from .outline import DocumentOutline, ProcessOutline, outline_document
@@ -102,6 +103,8 @@ def build_model(key: str, bundle: list[Resource]) -> ProcessModel:
             for process in outline.processes:
                 if process.process_id == key:
                     name = process.name
+            for info in add_implicit_splits(root):                # several flows out of a task: a gateway
+                elements[info.element_id] = info
             parser.add_bpmn_xml(root, filename=resource.name)
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)

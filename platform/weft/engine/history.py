@@ -9,6 +9,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
+from .implicit_splits import SUFFIX as SPLIT_SUFFIX
 from .model import ProcessModel
 
 STARTED_KEY = "weft_started"
@@ -89,7 +90,12 @@ class HistoryRecorder:
 
 
 def _element_id(task) -> str | None:
+    """The BPMN element a task ran, or ``None`` for what the diagram does not show (loop
+    bookkeeping, the gateways that stand for an activity's several outgoing flows)."""
     spec = task.task_spec
     if isinstance(spec, LoopTask):
         return None
-    return getattr(spec, "bpmn_id", None)
+    element_id = getattr(spec, "bpmn_id", None)
+    if element_id is not None and element_id.endswith(SPLIT_SUFFIX):
+        return None
+    return element_id
