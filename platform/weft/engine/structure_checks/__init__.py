@@ -16,7 +16,10 @@ from .event_gateways import event_gateway_problems
 from .events import boundary_problems, container_start_problems, event_definition_problems, link_problems
 from .flows import node_flow_problems, sequence_flow_problems
 from .references import (
-    duplicate_id_problems, message_flow_problems, participant_and_lane_problems, undefined_reference_problems,
+    duplicate_id_problems,
+    message_flow_problems,
+    participant_and_lane_problems,
+    undefined_reference_problems,
 )
 
 __all__ = ["structure_problems"]

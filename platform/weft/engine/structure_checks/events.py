@@ -7,8 +7,19 @@ from lxml import etree
 
 from ..errors import Problem
 from .document import (
-    ACTIVITIES, CONTAINERS, FLOW_NODES, Document, Flows, container_of, definitions, is_event_subprocess, label,
-    local, named, ref, tag,
+    ACTIVITIES,
+    CONTAINERS,
+    FLOW_NODES,
+    Document,
+    Flows,
+    container_of,
+    definitions,
+    is_event_subprocess,
+    label,
+    local,
+    named,
+    ref,
+    tag,
 )
 
 PROCESS_STARTS = {"message", "timer", "signal", "conditional"}
@@ -39,8 +50,8 @@ def container_start_problems(document: Document, process: etree._Element) -> lis
                    "start event") if local(container) == "process" else "a subprocess starts at a none start event"
             problems.append(document.problem(container, f"{named(container)} has no start event: {how}"))
         else:
-            problems += [_start_definition_problem(document, container, start) for start in starts
-                         if _start_definition_problem(document, container, start) is not None]
+            problems += [problem for start in starts
+                         if (problem := _start_definition_problem(document, container, start)) is not None]
     return problems
 
 

@@ -6,8 +6,20 @@ from lxml import etree
 
 from ..errors import Problem
 from .document import (
-    ACTIVITIES, EVENTS, FLOW_NODES, Document, Flows, container_of, has_condition, is_event_subprocess, label,
-    local, named, process_of, ref, tag,
+    ACTIVITIES,
+    EVENTS,
+    FLOW_NODES,
+    Document,
+    Flows,
+    container_of,
+    has_condition,
+    is_event_subprocess,
+    label,
+    local,
+    named,
+    process_of,
+    ref,
+    tag,
 )
 
 SAME_LEVEL = "flows connect elements of the same process or subprocess"

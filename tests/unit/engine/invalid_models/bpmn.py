@@ -4,6 +4,7 @@ definitions need around it (messages, a collaboration, a second process)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 HEAD = ('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
         'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
@@ -27,7 +28,7 @@ class Case:
 
 
 def flow(source: str, target: str, id: str | None = None, condition: str | None = None) -> str:
-    body = f'<conditionExpression xsi:type="tFormalExpression">{condition}</conditionExpression>' if condition else ""
+    body = f'<conditionExpression xsi:type="tFormalExpression">{escape(condition)}</conditionExpression>' if condition else ""
     return f'<sequenceFlow id="{id or f"{source}_{target}"}" sourceRef="{source}" targetRef="{target}">{body}' \
            '</sequenceFlow>'
 
