@@ -14,6 +14,7 @@ from lxml import etree
 from .errors import Problem
 from .gateway_checks import gateway_problems
 from .model import BPMN_NS, DMN_NAMESPACES, ElementInfo
+from .structure_checks import structure_problems
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 
@@ -120,6 +121,7 @@ def _outline_bpmn(root: etree._Element, filename: str) -> DocumentOutline:
             outline.initiators.update({node.get("id") or "": node.get(f"{{{CAMUNDA_NS}}}initiator").strip()
                                        for node in process.iter(f"{{{BPMN_NS}}}startEvent")
                                        if (node.get(f"{{{CAMUNDA_NS}}}initiator") or "").strip()})
+    outline.problems.extend(structure_problems(root, filename))
     if not outline.executable_processes:
         names = ", ".join(p.process_id for p in outline.processes) or "none"
         first = outline.processes[0].process_id if outline.processes else None

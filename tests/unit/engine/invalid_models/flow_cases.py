@@ -1,0 +1,118 @@
+"""Invalid models: ids, sequence flows, starts and ends, conditions and default flows."""
+
+from __future__ import annotations
+
+from .bpmn import END, START, Case, event, flow, line, node, simple, subprocess
+
+T = node("task", "t")
+CROSS = "crosses the boundary of"
+INNER = '<startEvent id="ss"/><task id="in"/><endEvent id="se"/>' + line("ss", "in", "se")
+
+CASES = [
+    # ids are unique within a file
+    Case("two tasks share an id", simple(T, T, between=("t",)), "t", "id 't' is used twice"),
+    Case("a flow reuses a task's id", START + T + END + flow("s", "t", "t") + flow("t", "e"), "t", "used twice"),
+    Case("a task reuses the process id", simple(node("task", "p"), between=("p",)), "p", "used twice"),
+    Case("start and end share an id", START + '<endEvent id="s"/>' + T + flow("s", "t"), "s", "used twice"),
+    Case("a gateway reuses a message id", simple(node("exclusiveGateway", "m"), between=("m",)), "m", "used twice",
+         definitions='<message id="m" name="m"/>'),
+    Case("two subprocesses share an id", simple(subprocess("sp", INNER), subprocess("sp", INNER), between=("sp",)),
+         "sp", "used twice"),
+    # sequence flows connect two existing flow nodes
+    Case("flow without sourceRef", START + T + END + '<sequenceFlow id="f" targetRef="t"/>' + line("s", "t", "e"),
+         "f", "has no sourceRef"),
+    Case("flow without targetRef", START + T + END + '<sequenceFlow id="f" sourceRef="t"/>' + line("s", "t", "e"),
+         "f", "has no targetRef"),
+    Case("flow from an unknown element", simple(T, between=("t",)) + flow("ghost", "t", "f"), "f",
+         "sourceRef 'ghost' names no element"),
+    Case("flow to an unknown element", simple(T, between=("t",)) + flow("t", "ghost", "f"), "f",
+         "targetRef 'ghost' names no element"),
+    Case("flow to a data object", simple(T, '<dataObject id="d"/>', between=("t",)) + flow("t", "d", "f"), "f",
+         "is a data object 'd', not an event, activity or gateway"),
+    Case("flow from a text annotation", simple(T, '<textAnnotation id="a"/>', between=("t",)) + flow("a", "t", "f"),
+         "f", "not an event, activity or gateway"),
+    Case("flow to another flow", simple(T, between=("t",)) + flow("t", "s_t", "f"), "f",
+         "is a sequence flow 's_t', not an event"),
+    Case("flow to a message", simple(T, between=("t",)) + flow("t", "m", "f"), "f", "not an event, activity",
+         definitions='<message id="m" name="m"/>'),
+    # flows stay within their process or subprocess
+    Case("flow into a subprocess's task", simple(subprocess("sp", INNER), T,
+                                                  between=("sp", "t")) + flow("t", "in", "f"),
+         "f", f"{CROSS} subprocess 'sp'"),
+    Case("flow out of a subprocess's task", simple(subprocess("sp", INNER), T,
+                                                    between=("sp", "t")) + flow("in", "t", "f"),
+         "f", f"{CROSS} subprocess 'sp'"),
+    Case("flow inside a subprocess to an outer task",
+         simple(subprocess("sp", INNER + flow("in", "t", "f")), T, between=("sp", "t")),
+         "f", f"{CROSS} subprocess 'sp'"),
+    Case("flow into a transaction", simple(node("transaction", "tx", INNER), T,
+                                           between=("tx", "t")) + flow("t", "in", "f"), "f", f"{CROSS} transaction"),
+    Case("flow into a nested subprocess",
+         simple(subprocess("sp", '<startEvent id="s2"/>' + subprocess("sp2", INNER) + '<endEvent id="e2"/>'
+                           + line("s2", "sp2", "e2")), T, between=("sp", "t")) + flow("t", "in", "f"),
+         "f", f"{CROSS} subprocess 'sp'"),
+    Case("flow to another pool's task", simple(T, between=("t",)) + flow("t", "other_task", "f"), "f",
+         f"{CROSS} process 'q'", after='<process id="q" isExecutable="false"><task id="other_task"/></process>'),
+    Case("flow into a pool's start", simple(T, between=("t",)) + flow("t", "qs", "f"), "f", "use a message flow",
+         after='<process id="q" isExecutable="false"><startEvent id="qs"/></process>'),
+    # somewhere to start
+    Case("process without start event", T + END + flow("t", "e"), "p", "process 'p' has no start event"),
+    Case("process with only an end event", END, "p", "has no start event"),
+    Case("subprocess without start event", simple(subprocess("sp", node("task", "in") + '<endEvent id="se"/>' + flow("in", "se")),
+                                                  between=("sp",)), "sp", "subprocess 'sp' has no start event"),
+    Case("transaction without start event", simple(node("transaction", "tx", node("task", "in")), between=("tx",)),
+         "tx", "transaction 'tx' has no start event"),
+    Case("event subprocess without start", simple(subprocess("es", node("task", "in"), triggeredByEvent="true")),
+         "es", "has 0 start events"),
+    Case("event subprocess with two starts",
+         simple(subprocess("es", event("startEvent", "a", "timer") + event("startEvent", "b", "timer")
+                           + '<endEvent id="ee"/>' + line("a", "ee") + flow("b", "ee"), triggeredByEvent="true")), "es", "has 2 start events"),
+    Case("event subprocess start without definition",
+         simple(subprocess("es", '<startEvent id="es_s"/><endEvent id="ee"/>' + flow("es_s", "ee"), triggeredByEvent="true")),
+         "es_s", "of event subprocess 'es' has no event definition"),
+    Case("event subprocess with an incoming flow",
+         simple(subprocess("es", event("startEvent", "es_s", "timer") + '<endEvent id="ee"/>' + flow("es_s", "ee"),
+                           triggeredByEvent="true"), between=("es",)), "es", "never by a flow"),
+    Case("event subprocess with an outgoing flow",
+         simple(subprocess("es", event("startEvent", "es_s", "timer") + '<endEvent id="ee"/>' + flow("es_s", "ee"),
+                           triggeredByEvent="true"), T, between=("t",)) + flow("es", "t", "f"), "es", "never by a flow"),
+    Case("start event with an incoming flow", simple(T, between=("t",)) + flow("t", "s", "back"), "s",
+         "has an incoming sequence flow (back)"),
+    Case("start event fed by a gateway", simple(node("exclusiveGateway", "g"), between=("g",)) + flow("g", "s", "back"),
+         "s", "nothing flows into a start event"),
+    Case("end event with an outgoing flow", simple(T, between=("t",)) + flow("e", "t", "on"), "e",
+         "has an outgoing sequence flow (on)"),
+    Case("end event leading to another end", simple(node("endEvent", "e2")) + flow("e", "e2", "on"), "e",
+         "a path ends at an end event"),
+    # conditions and defaults
+    Case("parallel gateway with a conditional flow",
+         simple(node("parallelGateway", "g"), T, between=("g", "t")) + flow("g", "e", "cond", "x > 1"), "g",
+         "outgoing flow 'cond' has a condition, but a parallel gateway takes every outgoing flow"),
+    Case("parallel gateway with only conditional flows",
+         START + node("parallelGateway", "g") + END + flow("s", "g") + flow("g", "e", "c1", "x > 1"),
+         "g", "parallel gateway takes every outgoing flow"),
+    Case("condition on a start event's flow", START + T + END + flow("s", "t", "f", "x > 1") + flow("t", "e"), "s",
+         "outgoing flow 'f' has a condition; only activities and gateways"),
+    Case("condition on a catch event's flow", simple(event("intermediateCatchEvent", "c", "timer"), T,
+                                                     between=("c",)) + flow("c", "t", "f", "x > 1") + flow("t", "e"),
+         "c", "only activities and gateways choose"),
+    Case("condition on a boundary event's flow",
+         simple(T, event("boundaryEvent", "b", "timer", attachedToRef="t"), between=("t",)) + flow("b", "e", "f", "y"),
+         "b", "only activities and gateways choose"),
+    Case("task default that leaves elsewhere", simple(node("task", "t", default="s_t"), between=("t",)), "t",
+         "the default flow 's_t' is not one of its outgoing flows (t_e)"),
+    Case("user task default naming no flow", simple(node("userTask", "t", default="nope"), between=("t",)), "t",
+         "user task 't': the default flow 'nope'"),
+    Case("subprocess default that leaves elsewhere",
+         simple(subprocess("sp", INNER, default="s_sp"), between=("sp",)), "sp",
+         "subprocess 'sp': the default flow 's_sp' is not one of its outgoing flows"),
+    Case("task default flow with a condition",
+         START + node("task", "t", default="d") + END + flow("s", "t") + flow("t", "e", "d", "x > 1")
+         + flow("t", "e", "other", "x < 1"), "t", "the default flow 'd' has a condition"),
+    Case("exclusive gateway default with a condition",
+         START + node("exclusiveGateway", "g", default="d") + END + flow("s", "g") + flow("g", "e", "d", "x > 1")
+         + flow("g", "e", "other", "x < 1"), "g", "the default flow 'd' has a condition"),
+    Case("inclusive gateway default with a condition",
+         START + node("inclusiveGateway", "g", default="d") + END + flow("s", "g") + flow("g", "e", "d", "x > 1")
+         + flow("g", "e", "other", "x < 1"), "g", "the default flow 'd' has a condition"),
+]
