@@ -120,6 +120,23 @@ def models() -> dict[str, str]:
         m("big"), m("rush"), m("low"), end("e1"), end("e2"), end("e3")],
         [flow("start", "m_first"), flow("m_first", "m_big", "amount > 100"), flow("m_first", "m_rush", "rush"),
          flow("m_first", "m_low"), flow("m_big", "e1"), flow("m_rush", "e2"), flow("m_low", "e3")])
+    p["multi_instance_zero"] = process_xml("c_mi_zero", [
+        start(), mi("each", "<loopCardinality>0</loopCardinality>"), m("after"), end()],
+        chain("start", "m_each", "m_after", "end"))
+    p["multi_instance_completion_condition"] = process_xml("c_mi_completion", [
+        start(), mi("each", "<loopCardinality>5</loopCardinality>"
+                            "<completionCondition>len(trace) &gt;= 2</completionCondition>", sequential=True),
+        m("after"), end()], chain("start", "m_each", "m_after", "end"))
+    loop = ('<standardLoopCharacteristics testBefore="false" loopMaximum="3">'
+            '<loopCondition>len(trace) &lt; 10</loopCondition></standardLoopCharacteristics>')
+    p["standard_loop_maximum"] = process_xml("c_loop_max", [
+        start(), script("m_again", "trace = trace + ['again']", body=loop), m("after"), end()],
+        chain("start", "m_again", "m_after", "end"))
+    before = ('<standardLoopCharacteristics testBefore="true">'
+              '<loopCondition>len(trace) &gt; 0 and len(trace) &lt; 3</loopCondition></standardLoopCharacteristics>')
+    p["standard_loop_test_before"] = process_xml("c_loop_before", [
+        start(), script("m_again", "trace = trace + ['again']", body=before), m("after"), end()],
+        chain("start", "m_again", "m_after", "end"))
     return p
 
 
