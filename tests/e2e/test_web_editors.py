@@ -7,23 +7,13 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 from sqlalchemy import inspect
 
+from tests.integration.test_editors import lab_fixture  # noqa: F401 (the fixture)
 from tests.support.web import field_errors, signed_in
 
 FORM_PAGE = "/editor/forms/lab/approve_order"
 ENTITY_PAGE = "/editor/entities/lab/purchase_order"
-
-
-@pytest.fixture
-def lab(weft, project):
-    weft.deploy(project / "plugins" / "lab")
-    weft.add_group("analyst")
-    weft.add_user("anna", groups=["analyst"])
-    weft.add_user("emma")
-    weft.project = project
-    return weft
 
 
 def source(page: str) -> str:

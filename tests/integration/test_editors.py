@@ -16,8 +16,9 @@ FORM = "forms/lab/approve_order.yaml"
 ENTITY = "plugins/lab/entities/purchase_order.yaml"
 
 
-@pytest.fixture
-def lab(weft, project):
+@pytest.fixture(name="lab")
+def lab_fixture(weft, project):
+    """The lab module, an analyst (anna) and an employee (emma)."""
     weft.deploy(project / "plugins" / "lab")
     weft.add_group("analyst")
     weft.add_user("anna", groups=["analyst"])

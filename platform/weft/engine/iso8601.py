@@ -121,3 +121,19 @@ def looks_like_iso8601(text: str) -> bool:
     if value.startswith(("P", "R")):
         return bool(re.match(r"^[PR][0-9A-Z.,:/+\-]*$", value))
     return bool(re.match(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?$", value))
+
+
+def written_moment(value: object) -> dt.datetime:
+    """A moment as a data file writes it: a YAML date (that morning, 09:00 UTC), a YAML
+    date-time, or their text; UTC unless it says otherwise. Raises ``Iso8601Error``."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(9, 0), dt.UTC)
+    text = str(value).strip()
+    if len(text) == 10:
+        try:
+            return written_moment(dt.date.fromisoformat(text))
+        except ValueError:
+            raise Iso8601Error(f"not an ISO 8601 date: {text!r}") from None
+    return parse_datetime(text)

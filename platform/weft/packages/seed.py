@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.iso8601 import Iso8601Error, written_moment
 from ..entities.definition_names import IDENTIFIER
 from ..entities.errors import DefinitionProblem, Problems
 
@@ -124,19 +125,11 @@ def _record(item: Any, index: int, problem: Problems) -> SeedRecord | None:
 
 
 def _moment(value: Any, key: str, problem: Problems) -> dt.datetime | None:
-    """A date or date-time (UTC unless it says otherwise)."""
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(9, 0), dt.UTC)
     try:
-        text = str(value)
-        if len(text) == 10:                  # a date written as text: like a YAML date, that morning
-            return _moment(dt.date.fromisoformat(text), key, problem)
-        return _moment(dt.datetime.fromisoformat(text), key, problem)
-    except ValueError:
+        return written_moment(value)
+    except Iso8601Error:
         problem(key, "created_at is a date or date-time such as 2026-01-10")
         return None
 

@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.iso8601 import Duration, parse_duration
+from ..engine.iso8601 import Duration, Iso8601Error, parse_duration, written_moment
 from ..entities.errors import DefinitionProblem, Problems
 
 SCENARIO_KEYS = {"name", "process", "at", "start", "steps", "expect", "description"}
@@ -163,13 +163,8 @@ def _expect(value: Any, key: str, problem: Problems) -> Expectation | None:
 def _moment(value: Any, problem: Problems) -> dt.datetime:
     if value is None:
         return DEFAULT_START
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(9, 0), dt.UTC)
     try:
-        moment = dt.datetime.fromisoformat(str(value))
-    except ValueError:
+        return written_moment(value)
+    except Iso8601Error:
         problem("at", "a date-time such as 2026-03-02T09:00:00Z")
         return DEFAULT_START
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
