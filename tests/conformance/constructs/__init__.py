@@ -1,0 +1,1 @@
+"""One module per area of the standard; each has ``models() -> {file stem: BPMN XML}``."""
