@@ -318,3 +318,20 @@ def test_failed_elements_are_marked_on_the_instance_page(app, weft, bpmn_file):
     instance = weft.start("fragile", user="root")
     page = signed_in(app, "root").get(f"/instances/{instance.id}").text
     assert 'data-failed="[&#34;boom&#34;]"' in page and "Incidents" in page and "division by zero" in page
+
+
+def test_inbox_counts_stop_at_their_limit_and_say_so(app, lab, acme, monkeypatch):
+    """Badges and the total are capped (99+, five pages ahead) so a page costs the same however
+    many tasks are open; here with the limits made small."""
+    from weft.services import inbox
+
+    monkeypatch.setattr(inbox, "BADGE_LIMIT", 2)
+    monkeypatch.setattr(inbox, "PAGES_AHEAD", 2)
+    pam, max_ = signed_in(app, "pam"), signed_in(app, "max")
+    for _ in range(4):
+        request_order(lab, acme, pam)
+    page = max_.get("/inbox?view=group&per_page=1").text
+    assert re.search(r'id="count-group">2\+<', page) and re.search(r'id="count-mine">0<', page)
+    assert "2+ tasks" in page and "Page 1 of 2+" in page and "Next" in page
+    last = max_.get("/inbox?view=group&per_page=1&page=4").text
+    assert len(task_ids(last)) == 1 and "4 tasks" in last and "Page 4 of 4" in last and "Next" not in last

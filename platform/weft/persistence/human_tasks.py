@@ -110,25 +110,37 @@ class HumanTaskRepository:
         return set(self.conn.execute(select(human_tasks.c.record_entity).distinct().where(
             human_tasks.c.state == "open", human_tasks.c.record_entity.is_not(None))).scalars())
 
-    def count(self, *, user: str, groups: Sequence[str], scope: str, see_everything: bool) -> int:
-        query = select(func.count()).select_from(human_tasks).where(
-            human_tasks.c.state == "open", self._visibility(user, groups, scope, see_everything))
+    def count(self, *, user: str, groups: Sequence[str], scope: str, see_everything: bool,
+              limit: int | None = None) -> int:
+        """Open tasks in ``scope``; with ``limit``, counting stops at ``limit + 1`` (more than
+        ``limit``), so that a badge costs the same with a hundred thousand open tasks as with ten."""
+        return self._count([human_tasks.c.state == "open", self._visibility(user, groups, scope, see_everything)],
+                           limit)
+
+    def _count(self, conditions: list[Any], limit: int | None) -> int:
+        if limit is None:
+            query = select(func.count()).select_from(human_tasks).where(*conditions)
+        else:   # in the open-tasks index's order, so the planner walks it and stops early
+            first = select(human_tasks.c.id).where(*conditions).order_by(*_ORDERINGS["due"]).limit(limit + 1)
+            query = select(func.count()).select_from(first.subquery())
         return int(self.conn.execute(query).scalar() or 0)
 
     def search(self, *, user: str | None = None, groups: Sequence[str] = (), scope: str = "all",
                see_everything: bool = False, instance_id: uuid.UUID | None = None, open_only: bool = True,
                process_key: str | None = None, text: str | None = None, due_before: dt.datetime | None = None,
                sort: str = "created", offset: int = 0, limit: int | None = None, without_due: bool = False,
-               records: Sequence[tuple[str, Table, list]] | None = None) -> tuple[list[Row], int]:
+               records: Sequence[tuple[str, Table, list]] | None = None, count_limit: int | None = None
+               ) -> tuple[list[Row], int]:
         """Tasks by visibility and filters; ``records``: (entity, its table, conditions on it) —
-        tasks bound to a record of any of them that meets its conditions."""
+        tasks bound to a record of any of them that meets its conditions; ``count_limit``: the
+        total stops at ``count_limit + 1``."""
         conditions: list[Any] = []
         if without_due:
             conditions.append(human_tasks.c.due_at.is_(None))
         if records is not None:
             conditions.append(or_(false(), *[
-                and_(human_tasks.c.record_entity == entity,
-                     human_tasks.c.record_id.in_(select(table.c.id).where(*where)))
+                and_(human_tasks.c.record_entity == entity,      # per task by primary key, not a hash of all
+                     exists().where(table.c.id == human_tasks.c.record_id, *where))
                 for entity, table, where in records]))
         if open_only:
             conditions.append(human_tasks.c.state == "open")
@@ -143,11 +155,11 @@ class HumanTaskRepository:
         if user is not None:
             conditions.append(self._visibility(user, groups, scope, see_everything))
         query = select(human_tasks).where(*conditions)
-        total = self.conn.execute(select(func.count()).select_from(human_tasks).where(*conditions)).scalar()
+        total = self._count(conditions, count_limit)
         query = query.order_by(*_ORDERINGS.get(sort, _ORDERINGS["created"])).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        return list(self.conn.execute(query).all()), int(total or 0)
+        return list(self.conn.execute(query).all()), total
 
     @staticmethod
     def _visibility(user: str, groups: Sequence[str], scope: str, see_everything: bool):
@@ -176,8 +188,9 @@ def _escape_like(text: str) -> str:
 _ORDERINGS = {
     "created": (human_tasks.c.created_at, human_tasks.c.id),
     "-created": (human_tasks.c.created_at.desc(), human_tasks.c.id),
-    "due": (human_tasks.c.due_at.is_(None), human_tasks.c.due_at, human_tasks.c.id),
-    "-due": (human_tasks.c.due_at.is_(None), human_tasks.c.due_at.desc(), human_tasks.c.id),
+    # Tasks without a due date last; the order of the open tasks' index ix_human_tasks_open_due.
+    "due": (human_tasks.c.due_at.asc().nulls_last(), human_tasks.c.id),
+    "-due": (human_tasks.c.due_at.desc().nulls_last(), human_tasks.c.id),
     "priority": (human_tasks.c.priority, human_tasks.c.id),
     "-priority": (human_tasks.c.priority.desc(), human_tasks.c.id),
     "name": (human_tasks.c.name, human_tasks.c.id),

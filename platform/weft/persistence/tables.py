@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -166,6 +167,11 @@ class HumanTask(Base):
         Index("ix_human_tasks_state_created", "state", "created_at"),
         Index("ix_human_tasks_record", "record_entity", "record_id"),
         Index("ix_human_tasks_state_notified", "state", "notified_at"),
+        # The inbox's pages and capped counts walk the open tasks in due or priority order.
+        Index("ix_human_tasks_open_due", "due_at", "id", postgresql_where=text("state = 'open'"),
+              sqlite_where=text("state = 'open'")),
+        Index("ix_human_tasks_open_priority", "priority", "id", postgresql_where=text("state = 'open'"),
+              sqlite_where=text("state = 'open'")),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     instance_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),

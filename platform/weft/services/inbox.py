@@ -21,6 +21,8 @@ from .records import may
 VIEWS = ("mine", "group", "team")
 DUE_WINDOWS = ("overdue", "today", "week", "none")
 MAX_PER_PAGE = 200
+BADGE_LIMIT = 99          # a view's badge counts up to 99, then shows "99+"
+PAGES_AHEAD = 5           # the total counts up to five pages past the current one ("of 250+")
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,14 @@ class InboxRow:
 
 @dataclass(frozen=True)
 class InboxPage:
+    """``total`` and ``counts`` are capped so that a page costs the same however many tasks are
+    open: ``more``/``counts_more`` say that there are more than the number shown."""
     rows: list[InboxRow]
     total: int
     counts: dict[str, int]
     query: InboxQuery
+    more: bool = False
+    counts_more: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,20 +98,24 @@ class InboxService:
             schema = self.registry.schema(tx)
             readable = _readable(schema, actor)
             records = _record_conditions(schema, readable, query.record_filters) if query.record_filters else None
+            total_limit = (query.page - 1 + PAGES_AHEAD) * query.per_page
             rows, total = tx.tasks.search(
                 user=actor.name, groups=actor.groups, see_everything=actor.is_admin, scope=query.view,
                 process_key=query.process_key or None, text=query.text or None,
                 due_before=_due_before(query.due, now), without_due=query.due == "none", sort=query.sort,
-                offset=(query.page - 1) * query.per_page, limit=query.per_page, records=records)
+                offset=(query.page - 1) * query.per_page, limit=query.per_page, records=records,
+                count_limit=total_limit)
             counts = {view: tx.tasks.count(user=actor.name, groups=actor.groups, see_everything=actor.is_admin,
-                                           scope=view) for view in VIEWS}
+                                           scope=view, limit=BADGE_LIMIT) for view in VIEWS}
             names = {row.key: row.name for row in tx.deployments.latest_definitions()}
             summaries = _summaries(tx, schema, [(r.record_entity, r.record_id) for r in rows
                                                 if r.record_entity in readable], locale, actor)
         return InboxPage([InboxRow(task_from_row(row), names.get(row.process_key, row.process_key),
                                    summaries.get((row.record_entity, row.record_id)),
                                    row.due_at is not None and row.due_at < now) for row in rows],
-                         total, counts, query)
+                         min(total, total_limit), {view: min(count, BADGE_LIMIT) for view, count in counts.items()},
+                         query, more=total > total_limit,
+                         counts_more=frozenset(view for view, count in counts.items() if count > BADGE_LIMIT))
 
     def row(self, user: str, task_id: str, locale: str = "en") -> InboxRow:
         """One task as the inbox lists it (after claiming it, say)."""

@@ -1,0 +1,30 @@
+"""partial indexes of the open tasks, in due and priority order, for the inbox at scale
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-23
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+OPEN = sa.text("state = 'open'")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('human_tasks', schema=None) as batch_op:
+        batch_op.create_index('ix_human_tasks_open_due', ['due_at', 'id'], unique=False,
+                              postgresql_where=OPEN, sqlite_where=OPEN)
+        batch_op.create_index('ix_human_tasks_open_priority', ['priority', 'id'], unique=False,
+                              postgresql_where=OPEN, sqlite_where=OPEN)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('human_tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_human_tasks_open_priority')
+        batch_op.drop_index('ix_human_tasks_open_due')
