@@ -100,7 +100,7 @@ class Weft:
                                 bindings=forms.bindings)
         self.instances = ProcessInstanceService(uow, runner, self.clock)
         self.notifications = NotificationService(uow, self.clock, self.settings.mail.sender, self.settings.base_url)
-        self.human_tasks = HumanTaskService(uow, runner, self.clock, forms, self.notifications)
+        self.human_tasks = HumanTaskService(uow, runner, self.clock, forms, self.notifications, self.entities)
         self.sign_in = SignInService(uow, self.accounts, self.clock)
         self.inbox = InboxService(uow, self.entities, self.clock, self.human_tasks)
         self.starts = StartService(uow, self.instances, forms)

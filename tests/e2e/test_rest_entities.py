@@ -158,3 +158,29 @@ def test_the_openapi_spec_documents_the_records_api(client):
     assert {"/api/v1/entities", "/api/v1/entities/{entity}", "/api/v1/entities/{entity}/{record_id}",
             "/api/v1/entities/{entity}/{record_id}/history", "/api/v1/modules"} <= set(paths)
     assert {"get", "patch", "delete"} <= set(paths["/api/v1/entities/{entity}/{record_id}"])
+
+
+def test_tasks_filter_by_the_fields_of_their_records(client, weft, deployed):
+    """``GET /api/v1/tasks?field.<name>__<op>=`` (DESIGN §4): the fields of the record each task works on."""
+    by_name = {}
+    for name in ("Acme", "Bolt Bros"):
+        supplier = weft.records.create("supplier", {"name": name})
+        started = client.post("/api/v1/process-instances", headers=deployed["pam"],
+                              json={"process_key": "lab_purchase"})
+        [task] = client.get(f"/api/v1/tasks?instance_id={started.json['id']}", headers=deployed["pam"]).json
+        client.post(f"/api/v1/tasks/{task['id']}/claim", headers=deployed["pam"])
+        done = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=deployed["pam"],
+                           json={"data": {"supplier": supplier["id"], "lines": []}})
+        assert done.status_code == 200, done.json
+        by_name[name] = (supplier["id"], started.json["id"])
+    bolt, bolt_instance = by_name["Bolt Bros"]
+    found = client.get(f"/api/v1/tasks?scope=all&field.supplier={bolt}", headers=deployed["max"])
+    assert found.status_code == 200 and found.headers["X-Total-Count"] == "1"
+    assert [t["instance_id"] for t in found.json] == [bolt_instance]
+    both = client.get(f"/api/v1/tasks?scope=all&field.supplier__in={bolt},{by_name['Acme'][0]}",
+                      headers=deployed["max"])
+    assert both.headers["X-Total-Count"] == "2"
+    unknown = client.get("/api/v1/tasks?field.colour=red", headers=deployed["max"])
+    assert unknown.status_code == 422 and "field.colour" in unknown.json["error"]["details"]
+    stray = client.get("/api/v1/tasks?colour=red", headers=deployed["max"])
+    assert stray.status_code == 422 and "colour" in stray.json["error"]["details"]

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..services.errors import ValidationError
 from .auth import current_actor
 from .context import paged, platform
 from .schemas import (
@@ -25,16 +26,23 @@ tasks = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Us
 
 @tasks.route("")
 class Tasks(MethodView):
-    @tasks.arguments(TaskQuerySchema, location="query", unknown=ma.RAISE)
+    @tasks.arguments(TaskQuerySchema, location="query", unknown=ma.INCLUDE)
     @tasks.response(200, TaskSchema(many=True), headers={"X-Total-Count": {"schema": {"type": "integer"}}})
+    @tasks.alt_response(422, schema=ApiErrorSchema, description="unknown argument, or a field no record has")
     def get(self, args):
         """Tasks you may work on. ``scope``: ``mine`` (assigned to you), ``group`` (claimable by
-        you or your groups), ``all`` (both; everything for administrators)."""
+        you or your groups), ``all`` (both; everything for administrators). ``field.<name>`` and
+        ``field.<name>__<op>`` (``eq ne gt gte lt lte in contains``) filter by the fields of the
+        record each task's form works on: ``?field.amount__gt=10000&field.status=open``."""
+        filters = {key: str(args.pop(key)) for key in [k for k in args if k.startswith("field.")]}
+        unknown = sorted(k for k in args if k not in TaskQuerySchema().fields)
+        if unknown:
+            raise ValidationError({key: ["Unknown field."] for key in unknown}, "invalid query arguments")
         page = platform().human_tasks.tasks(
             user=current_actor().name, scope=args["scope"], process_key=args.get("process_key"),
             text=args.get("q"), due_before=args.get("due_before"), sort=args["sort"],
             instance_id=args.get("instance_id"), open=args["state"] == "open", page=args["page"],
-            per_page=args["per_page"])
+            per_page=args["per_page"], record_filters={k[len("field."):]: v for k, v in filters.items()})
         return paged(TaskSchema(many=True).dump(page.tasks), page.total)
 
 

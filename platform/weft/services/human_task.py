@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..engine.runner import TaskNotReady
 from ..persistence.unit_of_work import Transaction, UnitOfWork
 from .actor import Actor, resolve_actor
+from .entity_registry import EntityRegistry
 from .errors import Conflict, NotAllowed, TaskClaimed, TaskGone, TaskNotFound, UnknownUser, ValidationError
 from .identifiers import parse_uuid
 from .instance_runner import InstanceRunner, StoredInstance
 from .notifications import NotificationService
 from .process_instance import ProcessInstance
 from .task_forms import TaskForms
+from .task_record_filters import readable_entities, record_conditions
 from .variables import checked_variables
 
 SCOPES = ("mine", "group", "team", "all")
@@ -51,8 +53,10 @@ class TaskPage:
 
 class HumanTaskService:
     def __init__(self, uow: UnitOfWork, instances: InstanceRunner, clock: Callable[[], dt.datetime],
-                 forms: TaskForms | None = None, notices: NotificationService | None = None):
+                 forms: TaskForms | None = None, notices: NotificationService | None = None,
+                 registry: EntityRegistry | None = None):
         self.uow = uow
+        self.registry = registry
         self.forms = forms
         self.notices = notices
         self.instance_runner = instances
@@ -64,9 +68,10 @@ class HumanTaskService:
     def tasks(self, user: str | None = None, instance_id: str | uuid.UUID | None = None, open: bool = True,
               scope: str = "all", process_key: str | None = None, text: str | None = None,
               due_before: dt.datetime | None = None, sort: str = "created", page: int = 1,
-              per_page: int | None = None) -> TaskPage:
+              per_page: int | None = None, record_filters: Mapping[str, str] | None = None) -> TaskPage:
         """Tasks ``user`` may work on (assigned to them, or claimable as a candidate); every
-        task for ``user=None`` (the system) and for administrators with ``scope='all'``."""
+        task for ``user=None`` (the system) and for administrators with ``scope='all'``;
+        ``record_filters`` (``{"amount__gt": "100"}``): on the fields of the tasks' records."""
         if scope not in SCOPES:
             raise ValidationError({"scope": [f"must be one of {', '.join(SCOPES)}"]})
         if sort not in SORTS:
@@ -76,11 +81,16 @@ class HumanTaskService:
             return TaskPage([], 0)
         with self.uow.read() as tx:
             actor = resolve_actor(tx, user)
+            records = None
+            if record_filters and self.registry is not None:
+                schema = self.registry.schema(tx)
+                readable = readable_entities(schema, actor) if actor else set(schema.catalog.entities)
+                records = record_conditions(schema, readable, record_filters)
             rows, total = tx.tasks.search(
                 user=actor.name if actor else None, groups=actor.groups if actor else (), scope=scope,
                 see_everything=bool(actor and actor.is_admin), instance_id=instance_key, open_only=open,
                 process_key=process_key, text=text, due_before=due_before, sort=sort,
-                offset=(page - 1) * (per_page or 0), limit=per_page)
+                offset=(page - 1) * (per_page or 0), limit=per_page, records=records)
         return TaskPage([task_from_row(row) for row in rows], total)
 
     def task(self, task_id: str | uuid.UUID, user: str | None = None) -> Task:

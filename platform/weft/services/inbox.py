@@ -15,8 +15,9 @@ from .actor import Actor, resolve_actor
 from .entity_registry import EntityRegistry, Schema
 from .errors import NotFound, ValidationError
 from .human_task import SORTS, HumanTaskService, Task, task_from_row
-from .record_query import conditions, field_of
 from .records import may
+from .task_record_filters import readable_entities as _readable
+from .task_record_filters import record_conditions as _record_conditions
 
 VIEWS = ("mine", "group", "team")
 DUE_WINDOWS = ("overdue", "today", "week", "none")
@@ -185,27 +186,6 @@ def _due_before(window: str | None, now: dt.datetime) -> dt.datetime | None:
     if window == "week":
         return now + dt.timedelta(days=7)
     return None
-
-
-def _readable(schema: Schema, actor: Actor) -> set[str]:
-    """Entities whose records the user may read: only those show in the inbox or filter it."""
-    return {name for name, entity in schema.catalog.entities.items() if may(actor, entity, "read")}
-
-
-def _record_conditions(schema: Schema, readable: set[str], filters: Mapping[str, str]) -> list:
-    """For every readable entity that has all the filtered fields: its table and the conditions."""
-    names = {key.partition("__")[0] for key in filters}
-    found = []
-    for entity in schema.catalog.entities.values():
-        table = schema.tables.get(entity.name)
-        if table is None or schema.catalog.is_child(entity.name) or entity.name not in readable:
-            continue
-        if all(field_of(entity, table, name) is not None for name in names):
-            found.append((entity.name, table, conditions(entity, table, filters)))
-    if not found:
-        raise ValidationError({f"field.{name}": ["no entity you may read has this field"]
-                               for name in sorted(names)}, "invalid record filter")
-    return found
 
 
 def _summaries(tx: Transaction, schema: Schema, pairs: list[tuple[str, int]], locale: str, actor: Actor
