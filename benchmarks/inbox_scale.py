@@ -107,10 +107,14 @@ def report(what: str, timings: list[float], out, target: float | None = TARGET_M
     out(f"[PostgreSQL] {what}: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms{verdict}")
 
 
-def run(url: str, tasks: int, open_tasks: int, runs: int, out) -> None:
+def run(url: str, tasks: int, open_tasks: int, runs: int, out, reuse: bool = False) -> None:
     weft = Weft.open(url)
     try:
-        fill(weft, tasks, open_tasks, out)
+        if reuse:
+            with weft.database.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        else:
+            fill(weft, tasks, open_tasks, out)
         app = create_app(Settings(database_url=url, secret_key="bench"), weft=weft)
         query = InboxQuery(view="group", record_filters={"amount__gt": "5000"}, sort="due", per_page=50)
         page = weft.inbox.page("rev", query)
@@ -134,12 +138,20 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=TASKS)
     parser.add_argument("--open", type=int, default=OPEN)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--reuse", action="store_true", help="measure the database the last run built")
     args = parser.parse_args()
-    url = postgres_database("weft_bench_inbox_scale")
+    url = existing_database("weft_bench_inbox_scale") if args.reuse else postgres_database("weft_bench_inbox_scale")
     if url is None:
         print("[PostgreSQL] not reachable on 127.0.0.1:5432; the inbox-at-scale benchmark needs it")
         return
-    run(url, args.tasks, args.open, args.runs, print)
+    run(url, args.tasks, args.open, args.runs, print, reuse=args.reuse)
+
+
+def existing_database(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from benchmarks.engine import POSTGRES_ADMIN_URL
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":
