@@ -103,12 +103,18 @@ class AccountRepository:
         return inserted_id(self.conn.execute(insert(api_tokens).values(
             user_id=user_id, token_hash=token_hash, label=label, created_at=now)))
 
-    def user_for_token(self, token_hash: str) -> str | None:
-        return self.conn.execute(
-            select(users.c.name).join(api_tokens, api_tokens.c.user_id == users.c.id)
+    def actor_for_token(self, token_hash: str) -> tuple[str, tuple[str, ...]] | None:
+        """The active user of a live token with their group names, in one statement (every API call)."""
+        rows = self.conn.execute(
+            select(users.c.name, groups.c.name.label("group_name"))
+            .select_from(users.join(api_tokens, api_tokens.c.user_id == users.c.id)
+                         .outerjoin(group_members, group_members.c.user_id == users.c.id)
+                         .outerjoin(groups, groups.c.id == group_members.c.group_id))
             .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None),
-                   users.c.is_active.is_(True))
-        ).scalar()
+                   users.c.is_active.is_(True))).all()
+        if not rows:
+            return None
+        return rows[0].name, tuple(sorted(row.group_name for row in rows if row.group_name))
 
     def tokens(self) -> list[Row]:
         """Every API token (never the token itself) with its user's name, newest first."""

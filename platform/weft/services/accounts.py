@@ -205,11 +205,8 @@ class AccountService:
         if not token.startswith(TOKEN_PREFIX):
             return None
         with self.uow.read() as tx:
-            name = tx.accounts.user_for_token(token_digest(token))
-            if name is None:
-                return None
-            record = tx.accounts.user(name)
-        return Actor(record.name, record.groups) if record else None
+            found = tx.accounts.actor_for_token(token_digest(token))
+        return Actor(*found) if found else None
 
     def authenticate_password(self, name: str, password: str) -> Actor | None:
         with self.uow.read() as tx:
